@@ -1,0 +1,339 @@
+"""The command line: the front door for softphone hooks, scripts and people.
+
+Every command goes through ``Desk``, as the window does. Bad input exits with status 2
+and one line on stderr; nothing is written in that case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from companion import i18n
+from companion.card import CallbackInfo, CallInfo, Card
+from companion.config import DEMO_FILE, Settings, data_dir, default_database, load_settings
+from companion.desk import BadInput, Desk
+from companion.i18n import tr
+from companion.method import OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
+
+URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake in one line, like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="companion",
+        description="Call Companion: what kind of call this is, and one click to log it.",
+    )
+    parser.add_argument("--db", help="database file or URL (default: $COMPANION_DB, then the data folder)")
+    parser.add_argument("--region", help="default region for national numbers, e.g. RU, US, DE")
+    parser.add_argument("--rep", help="your name as the rep (default: the OS user name)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("lookup", help="show the card for a number (writes nothing)")
+    p.add_argument("number")
+    p.add_argument("--direction", default="in", help="in (ringing) or out (dialling); default in")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("log", help="record a complete call with its outcome")
+    p.add_argument("number")
+    p.add_argument("--direction", required=True, help="in or out")
+    p.add_argument("--outcome", required=True, help=", ".join(o.value for o in Outcome))
+    p.add_argument("--note", default="")
+    p.add_argument("--at", help="when the call was (ISO 8601; default now)")
+    p.add_argument("--callback-at", help="with --outcome callback: when to call back (ISO 8601)")
+    p.add_argument("--promise", default="", help="with --outcome callback: what was promised")
+    p.add_argument("--kind", help="override the kind of call (e.g. referral)")
+    p.add_argument("--referred-by", help="who recommended us (makes the caller a referral)")
+    p.add_argument("--json", action="store_true")
+
+    for name, text in (("incoming", "the number is ringing in"), ("outgoing", "the number is being dialled")):
+        p = sub.add_parser(name, help=f"{text} (softphone hook): record the call, show its card")
+        p.add_argument("number", nargs="?", default="")
+        p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("ended", help="the call ended (records its duration)")
+    p.add_argument("number", nargs="?", default=None)
+
+    p = sub.add_parser("callbacks", help="open callbacks, overdue first")
+    p.add_argument("--due", action="store_true", help="only those due now or overdue")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("import", help="import contacts from a file")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("csv",), default="csv")
+    p.add_argument(
+        "--familiarity",
+        choices=("personal", "company", "none"),
+        default="company",
+        help="how well people in the file know you, where a row does not say (default company)",
+    )
+    p.add_argument("--map", help="FIELD=COLUMN,… for columns with other names (e.g. phone=Tel)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="export calls or contacts to CSV")
+    p.add_argument("what", choices=("calls", "contacts"))
+    p.add_argument("file")
+
+    sub.add_parser(
+        "demo",
+        help="open the demo database (created with sample people and calls if none exists)",
+    )
+
+    sub.add_parser("status", help="what is in the database, and the calls still to log")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    args_list = _url_as_command(args_list)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    settings = load_settings()
+    overrides = {
+        k: v
+        for k, v in (("region", args.region), ("rep", args.rep), ("lang", args.lang))
+        if v
+    }
+    settings = Settings(**{**settings.__dict__, **overrides}).resolved()
+    if args.region and not _known_region(args.region):
+        return _fail(tr("cli", "Unknown region {code}: use a two-letter country code such as RU or US.").format(code=args.region))
+    if settings.lang != "en":
+        i18n.install(settings.lang)
+    target = args.db or (str(data_dir() / DEMO_FILE) if args.command == "demo" else default_database())
+    from companion.store import StoreError, open_database
+
+    try:
+        database = open_database(target)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        desk = Desk(settings)
+        return _run(args, desk, out)
+    except BadInput as exc:
+        return _fail(str(exc))
+    except StoreError as exc:
+        return _fail(str(exc))
+    finally:
+        database.close()
+
+
+def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    command = args.command or "status"
+    if command == "lookup":
+        card = desk.lookup(args.number, args.direction)
+        _print_card(card, out, as_json=args.json)
+    elif command in ("incoming", "outgoing"):
+        card = desk.begin_call(args.number, "in" if command == "incoming" else "out")
+        _print_card(card, out, as_json=args.json)
+    elif command == "ended":
+        call = desk.end_call(args.number)
+        if call is None:
+            return _fail(tr("cli", "No call in progress to end."))
+        print(tr("cli", "Call ended after {s} s.").format(s=call.duration_seconds or 0), file=out)
+    elif command == "log":
+        logged = desk.log(
+            args.number,
+            args.direction,
+            args.outcome,
+            note=args.note,
+            at=_time(args.at, "--at"),
+            callback_at=_time(args.callback_at, "--callback-at"),
+            promise=args.promise,
+            kind=args.kind,
+            referred_by=args.referred_by,
+        )
+        if args.json:
+            print(json.dumps(logged.to_json(), ensure_ascii=False), file=out)
+        else:
+            _print_logged(logged.call, logged.status_after, logged.callback, out)
+    elif command == "callbacks":
+        items = desk.callbacks(due_only=args.due)
+        if args.json:
+            print(json.dumps([c.to_json() for c in items], ensure_ascii=False), file=out)
+        else:
+            _print_callbacks(items, out)
+    elif command == "import":
+        return _import(args, desk, out)
+    elif command == "export":
+        from companion.transfer import export_calls, export_contacts
+
+        path = Path(args.file)
+        count = (export_calls if args.what == "calls" else export_contacts)(desk, path)
+        print(tr("cli", "Exported {n} rows to {path}.").format(n=count, path=path), file=out)
+    elif command == "demo":
+        from companion.demo import fill_demo
+
+        from companion.demo import DEMO_TOUR
+
+        if fill_demo(desk):
+            print(tr("cli", "Demo database created with sample people and calls."), file=out)
+        for raw, direction in DEMO_TOUR:
+            print(file=out)
+            _print_card(desk.lookup(raw, direction), out, as_json=False)
+    else:
+        _print_status(desk, out)
+    return 0
+
+
+def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    from companion.importers import ImportProblem, import_file, parse_mapping
+
+    mapping = parse_mapping(args.map) if args.map else {}
+    try:
+        report = import_file(desk, Path(args.file), familiarity=args.familiarity, mapping=mapping)
+    except ImportProblem as exc:
+        return _fail(str(exc))
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False), file=out)
+    else:
+        print(report.summary(), file=out)
+        for line in report.problems:
+            print(f"  {line}", file=out)
+    return 0
+
+
+# --- printing ----------------------------------------------------------------------------
+
+
+def _print_card(card: Card, out: TextIO, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(card.to_json(), ensure_ascii=False), file=out)
+        return
+    temp = tr("method", TEMPERATURE_NAMES[card.temperature]).upper()
+    print(f"{card.title}  [{temp}]", file=out)
+    print(f"  {card.reminder}", file=out)
+    if card.contact is not None:
+        c = card.contact
+        parts = [c.name or tr("cli", "(no name)")]
+        if c.company:
+            parts.append(c.company)
+        parts.append(tr("method", STATUS_NAMES[Status(c.status)]))
+        print("  " + " · ".join(parts), file=out)
+    elif card.candidates:
+        names = ", ".join(c.display_name for c in card.candidates)
+        print("  " + tr("cli", "Shared by: {names}").format(names=names), file=out)
+    else:
+        print("  " + tr("cli", "Not in your contacts."), file=out)
+    n = card.number
+    line = [n.human or n.input or tr("cli", "(no number)")]
+    if n.place:
+        line.append(n.place)
+    if n.local_time is not None:
+        line.append(tr("cli", "their time {t}").format(t=n.local_time.strftime("%H:%M")))
+    print("  " + " · ".join(line), file=out)
+    for w in card.warnings:
+        print(f"  ! {w.text}", file=out)
+    for text in card.context:
+        print(f"  · {text}", file=out)
+    if card.history:
+        print("  " + tr("cli", "Last calls:"), file=out)
+        for call in card.history[:5]:
+            print("    " + _call_line(call), file=out)
+
+
+def _call_line(call: CallInfo) -> str:
+    outcome = tr("method", OUTCOME_NAMES[Outcome(call.outcome)]) if call.outcome else tr("cli", "not logged")
+    arrow = "→" if call.direction.value == "out" else "←"
+    text = f"{call.at.astimezone():%Y-%m-%d %H:%M} {arrow} {call.rep}: {outcome}"
+    return text + (f" — {call.note}" if call.note else "")
+
+
+def _print_logged(call: CallInfo, status: str | None, callback: CallbackInfo | None, out: TextIO) -> None:
+    outcome = tr("method", OUTCOME_NAMES[Outcome(call.outcome or "talked")])
+    text = tr("cli", "Logged: {outcome} ({kind}).").format(outcome=outcome, kind=call.kind.value)
+    if status:
+        text += " " + tr("cli", "Status: {status}.").format(status=tr("method", STATUS_NAMES[Status(status)]))
+    print(text, file=out)
+    if callback is not None:
+        print(
+            tr("cli", "Callback due {due}.").format(due=f"{callback.due.astimezone():%Y-%m-%d %H:%M}"),
+            file=out,
+        )
+
+
+def _print_callbacks(items: list[CallbackInfo], out: TextIO) -> None:
+    if not items:
+        print(tr("cli", "No open callbacks."), file=out)
+        return
+    for cb in items:
+        mark = "!" if cb.overdue else " "
+        who = cb.contact_name or cb.number or ""
+        line = f"{mark} {cb.due.astimezone():%Y-%m-%d %H:%M}  {who}  {cb.number or ''}"
+        if cb.promise:
+            line += f" — {cb.promise}"
+        print(line.rstrip(), file=out)
+
+
+def _print_status(desk: Desk, out: TextIO) -> None:
+    counts = desk.counts()
+    print(
+        tr("cli", "{contacts} contacts, {calls} calls, {open_callbacks} open callbacks.").format(**counts),
+        file=out,
+    )
+    todo = desk.unlogged(limit=10)
+    if todo:
+        print(tr("cli", "To log:"), file=out)
+        for call in todo:
+            print("  " + _call_line(call), file=out)
+    print(tr("cli", "Try: companion lookup NUMBER · companion --help"), file=out)
+
+
+# --- parsing helpers ---------------------------------------------------------------------
+
+
+def _url_as_command(argv: list[str]) -> list[str]:
+    """``companion tel:+7…`` is an outgoing call: rewrite it as ``outgoing tel:+7…``."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("-"):
+            continue
+        if arg.lower().startswith(URL_SCHEMES):
+            return [*argv[:i], "outgoing", *argv[i:]]
+        break
+    return argv
+
+
+def _time(text: str | None, flag: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(
+            tr("cli", "{flag}: {text!r} is not a date and time like 2026-11-28T15:30.").format(
+                flag=flag, text=text
+            )
+        ) from None
+
+
+def _known_region(code: str) -> bool:
+    import phonenumbers
+
+    return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def _fail(message: str) -> int:
+    print(f"companion: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,132 @@
+"""Where things live and the user's preferences that the CLI needs too.
+
+Preferences are a small JSON file so that hooks and the CLI can read them without Qt
+(window geometry and such stay in QSettings). ``COMPANION_CONFIG`` points elsewhere (tests,
+portable installs); ``COMPANION_DB`` is the fallback for ``--db``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import locale
+import os
+import sys
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import time
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Call Companion"
+APP_AUTHOR = "CallCompanion"
+DB_FILE = "companion.sqlite3"
+DEMO_FILE = "demo.sqlite3"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
+
+
+def default_database() -> str:
+    return os.environ.get("COMPANION_DB") or str(data_dir() / DB_FILE)
+
+
+def config_path() -> Path:
+    env = os.environ.get("COMPANION_CONFIG")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / "settings.json"
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return "me"
+
+
+def locale_region() -> str:
+    """The region of the OS locale (``ru_RU`` → ``RU``), or ``US`` when none can be found."""
+    candidates: list[str] = []
+    for var in ("LC_ALL", "LC_TELEPHONE", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            candidates.append(os.environ[var])
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        buf = ctypes.create_unicode_buffer(85)
+        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buf, 85):
+            candidates.insert(0, buf.value)
+    try:
+        loc = locale.getlocale()[0]
+    except ValueError:
+        loc = None
+    if loc:
+        candidates.append(loc)
+    for text in candidates:
+        code = text.split(".")[0].split("@")[0].replace("-", "_")
+        parts = code.split("_")
+        if len(parts) >= 2 and len(parts[-1]) == 2 and parts[-1].isalpha():
+            return parts[-1].upper()
+    return "US"
+
+
+def locale_language() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value.lower().startswith("ru"):
+            return "ru"
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "en"
+    return "en"
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = ""
+    rep: str = ""
+    lang: str = ""
+    calling_start: str = "09:00"
+    calling_end: str = "20:00"
+    callback_delay_minutes: int = 60
+
+    @property
+    def hours(self) -> tuple[time, time]:
+        return time.fromisoformat(self.calling_start), time.fromisoformat(self.calling_end)
+
+    def resolved(self) -> Settings:
+        """With the blanks filled from the OS (region and language from the locale)."""
+        return replace(
+            self,
+            region=(self.region or locale_region()).upper(),
+            rep=self.rep or os_user(),
+            lang=self.lang or locale_language(),
+        )
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved preferences; a missing or damaged file gives the defaults."""
+    path = path or config_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    if not isinstance(raw, dict):
+        return Settings()
+    known = {f.name: f.type for f in fields(Settings)}
+    values = {k: v for k, v in raw.items() if k in known and isinstance(v, (str, int))}
+    settings = Settings(**values)
+    try:
+        settings.hours  # noqa: B018 - validates the times
+    except ValueError:
+        settings = replace(settings, calling_start="09:00", calling_end="20:00")
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)

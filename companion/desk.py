@@ -1,0 +1,673 @@
+"""The application service: everything the window and the command line do with calls.
+
+``Desk`` turns a raw number into a :class:`~companion.card.Card` (``lookup`` never writes),
+records call events and outcomes, and keeps statuses and callbacks true to the method.
+It holds no Qt and is the only place that knows how the tables answer the method's
+questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from peewee import fn
+
+from companion import numbers
+from companion.card import (
+    CallbackInfo,
+    CallInfo,
+    Card,
+    ContactInfo,
+    Logged,
+    Notice,
+    NumberInfo,
+)
+from companion.config import Settings
+from companion.i18n import tr
+from companion.method import (
+    KIND_TITLES,
+    OUTCOME_NAMES,
+    REMINDERS,
+    Direction,
+    Facts,
+    Familiarity,
+    Kind,
+    Outcome,
+    Status,
+    Temperature,
+    classify,
+    raised_status,
+    temperature,
+    temperature_of,
+)
+from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
+
+CONNECTED = tuple(o.value for o in Outcome if o.connected)
+HISTORY_LIMIT = 10
+#: an incoming call within this long after the rep's own unanswered try is "calling back"
+RECENT_TRY = timedelta(days=3)
+
+
+class BadInput(ValueError):
+    """Input the user must correct; the message is one sentence meant for them."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_db(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time is the computer's local time
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_db(moment: datetime | str | None) -> datetime | None:
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC)
+
+
+def _from_db(moment: datetime | str) -> datetime:
+    value = from_db(moment)
+    assert value is not None
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """Who a number is, as far as the store knows."""
+
+    number: numbers.Number
+    phone: Phone | None
+    contact: Contact | None
+    candidates: tuple[Contact, ...]
+
+
+class Desk:
+    """One rep's desk on an open database (``companion.store.open_database``)."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings.resolved()
+        self.clock = clock
+
+    @property
+    def rep(self) -> str:
+        return self.settings.rep
+
+    # --- looking up ------------------------------------------------------------------
+
+    def parse(self, raw: str | None) -> numbers.Number:
+        number = numbers.parse(raw, self.settings.region)
+        if number.too_long:
+            raise BadInput(
+                tr("desk", "That is not a phone number: more than {n} characters.").format(
+                    n=numbers.MAX_INPUT
+                )
+            )
+        return number
+
+    def lookup(self, raw: str | None, direction: Direction | str = Direction.IN) -> Card:
+        """The card for ``raw`` dialled or ringing now. Never writes."""
+        direction = _direction(direction)
+        subject = self._subject(self.parse(raw))
+        return self._card(subject, direction)
+
+    def _subject(self, number: numbers.Number) -> _Subject:
+        phone = Phone.get_or_none(Phone.number == number.key) if number.key else None
+        if phone is None:
+            return _Subject(number, None, None, ())
+        owners = tuple(
+            Contact.select()
+            .join(ContactPhone)
+            .where(ContactPhone.phone == phone)
+            .order_by(Contact.id)
+        )
+        contact: Contact | None = None
+        if len(owners) == 1:
+            contact = owners[0]
+        elif phone.chosen_id is not None:
+            contact = next((c for c in owners if c.id == phone.chosen_id), None)
+        return _Subject(number, phone, contact, owners if len(owners) > 1 else ())
+
+    def _calls_of(self, subject: _Subject) -> Iterable[Call] | None:
+        """A query over the calls with this person (all their numbers) or this number."""
+        if subject.contact is not None and subject.phone is not None:
+            where = (Call.contact == subject.contact) | (Call.phone == subject.phone)
+        elif subject.contact is not None:
+            where = Call.contact == subject.contact
+        elif subject.phone is not None:
+            where = Call.phone == subject.phone
+        else:
+            return None
+        return Call.select().where(where)
+
+    def _open_callback(self, subject: _Subject) -> Callback | None:
+        conditions = []
+        if subject.contact is not None:
+            conditions.append(Callback.contact == subject.contact)
+        if subject.phone is not None:
+            conditions.append(Callback.phone == subject.phone)
+        if not conditions:
+            return None
+        where = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+        return (
+            Callback.select()
+            .where(where & Callback.done.is_null())
+            .order_by(Callback.due)
+            .first()
+        )
+
+    def facts(self, subject: _Subject) -> Facts:
+        contact = subject.contact
+        calls = self._calls_of(subject)
+        connected = calls is not None and calls.where(Call.outcome.in_(CONNECTED)).exists()
+        mine = (
+            connected
+            and calls is not None
+            and calls.where(Call.outcome.in_(CONNECTED) & (Call.rep == self.rep)).exists()
+        )
+        personal_mark = (
+            contact is not None
+            and contact.familiarity == Familiarity.PERSONAL
+            and contact.known_by in ("", self.rep)
+        )
+        status = Status(contact.status) if contact is not None else Status.PERSON
+        return Facts(
+            client=status is Status.CLIENT,
+            personal=personal_mark or mine,
+            company=(
+                connected
+                or status.rank >= Status.PROSPECT.rank
+                or (
+                    contact is not None
+                    and contact.familiarity in (Familiarity.COMPANY, Familiarity.PERSONAL)
+                )
+            ),
+            referral=contact is not None and bool(contact.referred_by.strip()),
+            callback_pending=self._open_callback(subject) is not None,
+        )
+
+    def _card(self, subject: _Subject, direction: Direction, call: Call | None = None) -> Card:
+        now = self.clock()
+        facts = self.facts(subject)
+        auto = classify(direction, facts)
+        kind = Kind(call.kind) if call is not None else auto
+        temp = temperature(facts) if kind == auto else temperature_of(kind, facts)
+        info = self._number_info(subject.number, now)
+        calls = self._calls_of(subject)
+        history = (
+            tuple(
+                self._call_info(c)
+                for c in calls.order_by(Call.started.desc(), Call.id.desc()).limit(HISTORY_LIMIT)
+            )
+            if calls is not None
+            else ()
+        )
+        callback = self._open_callback(subject)
+        callback_info = self._callback_info(callback, now) if callback else None
+        return Card(
+            input=subject.number.input,
+            number=info,
+            direction=direction,
+            kind=kind,
+            temperature=temp,
+            title=tr("method", KIND_TITLES[kind]),
+            reminder=tr("method", REMINDERS[kind]),
+            facts=facts,
+            contact=_contact_info(subject.contact) if subject.contact else None,
+            candidates=tuple(_contact_info(c) for c in subject.candidates),
+            history=history,
+            callback=callback_info,
+            warnings=tuple(self._warnings(subject, info, history)),
+            context=tuple(self._context(subject, direction, history, callback_info, now)),
+            call_id=call.id if call is not None else None,
+        )
+
+    def _number_info(self, number: numbers.Number, now: datetime) -> NumberInfo:
+        zones = numbers.time_zones(number)
+        local = numbers.local_time(zones, now)
+        return NumberInfo(
+            input=number.input,
+            key=number.key,
+            e164=number.e164,
+            international=number.international,
+            human=number.human or number.display_name or "",
+            valid=number.valid,
+            shape=number.shape.value,
+            type=number.type,
+            extension=number.extension,
+            display_name=number.display_name,
+            place=numbers.place(number, self.settings.lang or "en"),
+            timezones=zones,
+            local_time=local.earliest if local else None,
+            local_time_exact=local.exact if local else True,
+        )
+
+    def _warnings(
+        self, subject: _Subject, info: NumberInfo, history: tuple[CallInfo, ...]
+    ) -> Iterable[Notice]:
+        number = subject.number
+        if number.shape is numbers.Shape.WITHHELD:
+            yield Notice("withheld", tr("desk", "Number withheld: there is nothing to look up."))
+        elif number.shape is numbers.Shape.INVALID or (
+            number.shape is numbers.Shape.PHONE and not number.valid
+        ):
+            yield Notice("invalid_number", tr("desk", "This does not look like a valid number."))
+        if subject.contact is not None and subject.contact.do_not_call:
+            yield Notice("do_not_call", tr("desk", "Do not call: they asked not to be called."))
+        last = next((c for c in history if c.outcome), None)
+        if last is not None and last.outcome == Outcome.WRONG_NUMBER:
+            yield Notice(
+                "wrong_number", tr("desk", "Last time this number turned out to be a wrong number.")
+            )
+        if subject.candidates and subject.contact is None:
+            yield Notice(
+                "shared_number",
+                tr("desk", "{n} contacts share this number: choose who this is.").format(
+                    n=len(subject.candidates)
+                ),
+            )
+        if info.local_time is not None:
+            start, end = self.settings.hours
+            if not numbers.within_hours(info.local_time, start, end):
+                yield Notice(
+                    "outside_hours",
+                    tr(
+                        "desk",
+                        "It is {time} there: outside calling hours ({start}–{end}).",
+                    ).format(
+                        time=info.local_time.strftime("%H:%M"),
+                        start=start.strftime("%H:%M"),
+                        end=end.strftime("%H:%M"),
+                    ),
+                )
+
+    def _context(
+        self,
+        subject: _Subject,
+        direction: Direction,
+        history: tuple[CallInfo, ...],
+        callback: CallbackInfo | None,
+        now: datetime,
+    ) -> Iterable[str]:
+        contact = subject.contact
+        if contact is not None and contact.referred_by.strip():
+            yield tr("desk", "Recommended by {name}.").format(name=contact.referred_by.strip())
+        if callback is not None:
+            when = _local(callback.due).strftime("%d.%m %H:%M")
+            if direction is Direction.IN:
+                text = tr("desk", "You owe them a call back (due {when})").format(when=when)
+            elif callback.overdue:
+                text = tr("desk", "Callback overdue since {when}").format(when=when)
+            else:
+                text = tr("desk", "Callback due {when}").format(when=when)
+            yield text + (f": {callback.promise}" if callback.promise else ".")
+        logged = [c for c in history if c.outcome]
+        if direction is Direction.IN:
+            tried = next(
+                (
+                    c
+                    for c in history
+                    if c.direction is Direction.OUT
+                    and c.rep == self.rep
+                    and c.outcome in (None, Outcome.NO_ANSWER)
+                    and now - c.at <= RECENT_TRY
+                ),
+                None,
+            )
+            if tried is not None and (not logged or tried is logged[0] or tried.at >= logged[0].at):
+                yield tr("desk", "You called them at {when}, no answer: they are calling back.").format(
+                    when=_local(tried.at).strftime("%d.%m %H:%M")
+                )
+        if logged:
+            last = logged[0]
+            yield tr("desk", "Last call: {when}, {outcome} ({rep}).").format(
+                when=_local(last.at).strftime("%d.%m.%Y %H:%M"),
+                outcome=tr("method", OUTCOME_NAMES[Outcome(last.outcome)]),
+                rep=last.rep,
+            )
+            other = next(
+                (c for c in logged if c.rep != self.rep and Outcome(c.outcome or "").connected),
+                None,
+            )
+            if other is not None:
+                yield tr("desk", "{rep} on your team spoke with them on {when}.").format(
+                    rep=other.rep, when=_local(other.at).strftime("%d.%m.%Y")
+                )
+
+    # --- recording -------------------------------------------------------------------
+
+    def begin_call(self, raw: str | None, direction: Direction | str) -> Card:
+        """A call is ringing or being dialled: record it now, kind as of this moment."""
+        direction = _direction(direction)
+        number = self.parse(raw)
+        with db.atomic():
+            subject = self._subject(number)
+            facts = self.facts(subject)
+            kind = classify(direction, facts)
+            call = Call.create(
+                phone=self._phone_for(subject),
+                contact=subject.contact,
+                raw=number.input,
+                direction=direction.value,
+                rep=self.rep,
+                started=to_db(self.clock()),
+                kind=kind.value,
+                kind_auto=kind.value,
+                temperature=temperature(facts).value,
+            )
+        return self._card(self._subject(number), direction, call)
+
+    def end_call(self, raw: str | None = None, call_id: int | None = None) -> CallInfo | None:
+        """The call ended: record its end on the newest unfinished call (of that number)."""
+        query = Call.select().where(Call.ended.is_null() & (Call.rep == self.rep))
+        if call_id is not None:
+            query = query.where(Call.id == call_id)
+        elif raw:
+            number = self.parse(raw)
+            if number.key is None:
+                query = query.where(Call.phone.is_null())
+            else:
+                query = query.join(Phone).where(Phone.number == number.key)
+        call = query.order_by(Call.started.desc(), Call.id.desc()).first()
+        if call is None:
+            return None
+        call.ended = max(to_db(self.clock()), call.started)
+        call.save(only=[Call.ended])
+        return self._call_info(call)
+
+    def log(
+        self,
+        raw: str | None,
+        direction: Direction | str,
+        outcome: Outcome | str,
+        *,
+        note: str = "",
+        at: datetime | None = None,
+        callback_at: datetime | None = None,
+        promise: str = "",
+        kind: Kind | str | None = None,
+        referred_by: str | None = None,
+        call_id: int | None = None,
+    ) -> Logged:
+        """Record the outcome of a call; the click is durable when this returns.
+
+        With ``call_id`` the outcome fills in the record a call event created; otherwise
+        a complete call is recorded in one step.
+        """
+        direction = _direction(direction)
+        outcome = _outcome(outcome)
+        override = _kind(kind, direction) if kind else None
+        if callback_at is not None and outcome is not Outcome.CALLBACK:
+            raise BadInput(tr("desk", "A callback time goes only with the outcome callback."))
+        now = self.clock()
+        when = at or now
+        due = callback_at or now + timedelta(minutes=self.settings.callback_delay_minutes)
+        if callback_at is not None and to_db(due) < to_db(when):
+            raise BadInput(tr("desk", "The callback time is before the call."))
+        number = self.parse(raw)
+        with db.atomic():
+            subject = self._subject(number)
+            call = self._call_to_log(call_id, subject, direction)
+            contact = subject.contact or (call.contact if call else None)
+            if contact is None and (
+                outcome.status is not None or (referred_by and referred_by.strip())
+            ):
+                contact = self._new_contact_for(subject)
+            if referred_by and referred_by.strip() and contact is not None:
+                contact.referred_by = referred_by.strip()
+                contact.updated = to_db(now)
+                contact.save()
+            facts = self.facts(_Subject(number, subject.phone, contact, ()))
+            if call is None:
+                auto = classify(direction, facts)
+                call = Call(
+                    phone=self._phone_for(subject),
+                    raw=number.input,
+                    direction=direction.value,
+                    rep=self.rep,
+                    started=to_db(when),
+                    kind=auto.value,
+                    kind_auto=auto.value,
+                    temperature=temperature(facts).value,
+                )
+            if override is not None:
+                call.kind = override.value
+                call.temperature = temperature_of(override, facts).value
+            call.contact = contact
+            call.outcome = outcome.value
+            call.logged = to_db(now)
+            if note.strip():
+                call.note = note.strip()
+            call.save()
+            before = contact.status if contact is not None else None
+            if contact is not None:
+                after = raised_status(Status(contact.status), outcome)
+                if after.value != contact.status:
+                    contact.status = after.value
+                    contact.updated = to_db(now)
+                    contact.save()
+            closed: list[int] = []
+            if outcome.connected and direction is Direction.OUT or outcome is Outcome.CALLBACK:
+                closed = self._close_callbacks(subject.phone, contact, now)
+            new_callback = None
+            if outcome is Outcome.CALLBACK:
+                new_callback = Callback.create(
+                    contact=contact,
+                    phone=call.phone,
+                    call=call,
+                    due=to_db(due),
+                    promise=promise.strip(),
+                    reason="asked",
+                    created=to_db(now),
+                )
+        return Logged(
+            call=self._call_info(call),
+            status_before=before,
+            status_after=contact.status if contact is not None else None,
+            callback=self._callback_info(new_callback, now) if new_callback else None,
+            closed_callbacks=tuple(closed),
+        )
+
+    def _call_to_log(self, call_id: int | None, subject: _Subject, direction: Direction) -> Call | None:
+        if call_id is None:
+            return None
+        call = Call.get_or_none(Call.id == call_id)
+        if call is None:
+            raise BadInput(tr("desk", "There is no call number {id} to log.").format(id=call_id))
+        if call.direction != direction.value:
+            raise BadInput(tr("desk", "That call went the other way."))
+        return call
+
+    def _phone_for(self, subject: _Subject) -> Phone | None:
+        if subject.phone is not None:
+            return subject.phone
+        number = subject.number
+        if number.key is None:
+            return None
+        phone, _ = Phone.get_or_create(
+            number=number.key, defaults={"raw": number.input, "valid": number.valid}
+        )
+        return phone
+
+    def _new_contact_for(self, subject: _Subject) -> Contact | None:
+        """An unnamed contact for a number that just earned a status (or a referrer)."""
+        phone = self._phone_for(subject)
+        if phone is None:
+            return None
+        if subject.candidates:  # a shared number nobody chose: don't guess who it was
+            return None
+        now = to_db(self.clock())
+        contact = Contact.create(name="", created=now, updated=now)
+        ContactPhone.create(contact=contact, phone=phone, raw=subject.number.input)
+        return contact
+
+    def _close_callbacks(self, phone: Phone | None, contact: Contact | None, now: datetime) -> list[int]:
+        conditions = []
+        if contact is not None:
+            conditions.append(Callback.contact == contact)
+        if phone is not None:
+            conditions.append(Callback.phone == phone)
+        if not conditions:
+            return []
+        where = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+        open_ids = [cb.id for cb in Callback.select(Callback.id).where(where & Callback.done.is_null())]
+        if open_ids:
+            Callback.update(done=to_db(now)).where(Callback.id.in_(open_ids)).execute()
+        return open_ids
+
+    def choose_contact(self, raw: str, contact_id: int) -> None:
+        """Remember which of the contacts sharing a number this number means."""
+        subject = self._subject(self.parse(raw))
+        if subject.phone is None or all(c.id != contact_id for c in subject.candidates):
+            raise BadInput(tr("desk", "That contact does not have this number."))
+        Phone.update(chosen=contact_id).where(Phone.id == subject.phone.id).execute()
+
+    # --- callbacks -------------------------------------------------------------------
+
+    def callbacks(self, due_only: bool = False) -> list[CallbackInfo]:
+        """Open callbacks, overdue first (then by due time)."""
+        now = self.clock()
+        query = Callback.select().where(Callback.done.is_null()).order_by(Callback.due, Callback.id)
+        if due_only:
+            query = query.where(Callback.due <= to_db(now))
+        return [self._callback_info(cb, now) for cb in query]
+
+    def _callback_info(self, callback: Callback, now: datetime) -> CallbackInfo:
+        due = _from_db(callback.due)
+        phone = callback.phone
+        contact = callback.contact
+        local_due = None
+        number_text = None
+        if phone is not None:
+            number = numbers.parse(phone.number, self.settings.region)
+            number_text = number.human or phone.number
+            local = numbers.local_time(numbers.time_zones(number), due)
+            local_due = local.earliest if local else None
+        return CallbackInfo(
+            id=callback.id,
+            due=due,
+            promise=callback.promise,
+            reason=callback.reason,
+            overdue=due <= now,
+            number=number_text,
+            contact_name=(contact.name or contact.company) if contact else "",
+            local_due=local_due,
+        )
+
+    # --- reading back ----------------------------------------------------------------
+
+    def _call_info(self, call: Call) -> CallInfo:
+        contact = call.contact
+        phone = call.phone
+        return CallInfo(
+            id=call.id,
+            at=_from_db(call.started),
+            direction=Direction(call.direction),
+            rep=call.rep,
+            kind=Kind(call.kind),
+            kind_auto=Kind(call.kind_auto),
+            temperature=Temperature(call.temperature),
+            outcome=call.outcome,
+            note=call.note,
+            number=phone.number if phone is not None else (call.raw or None),
+            contact_name=(contact.name or contact.company) if contact is not None else "",
+            ended=from_db(call.ended),
+        )
+
+    def unlogged(self, limit: int = 50) -> list[CallInfo]:
+        """Calls that rang or were dialled but have no outcome yet, newest first."""
+        query = (
+            Call.select()
+            .where(Call.outcome.is_null())
+            .order_by(Call.started.desc(), Call.id.desc())
+            .limit(limit)
+        )
+        return [self._call_info(c) for c in query]
+
+    def calls(self, limit: int | None = None) -> list[CallInfo]:
+        query = Call.select().order_by(Call.started.desc(), Call.id.desc())
+        if limit:
+            query = query.limit(limit)
+        return [self._call_info(c) for c in query]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "contacts": Contact.select(fn.COUNT(Contact.id)).scalar() or 0,
+            "numbers": Phone.select(fn.COUNT(Phone.id)).scalar() or 0,
+            "calls": Call.select(fn.COUNT(Call.id)).scalar() or 0,
+            "open_callbacks": Callback.select(fn.COUNT(Callback.id))
+            .where(Callback.done.is_null())
+            .scalar()
+            or 0,
+        }
+
+
+def _contact_info(contact: Contact) -> ContactInfo:
+    numbers_ = tuple(
+        p.number
+        for p in Phone.select(Phone.number)
+        .join(ContactPhone)
+        .where(ContactPhone.contact == contact)
+        .order_by(ContactPhone.id)
+    )
+    return ContactInfo(
+        id=contact.id,
+        name=contact.name,
+        company=contact.company,
+        status=contact.status,
+        referred_by=contact.referred_by,
+        familiarity=contact.familiarity,
+        source=contact.source,
+        do_not_call=bool(contact.do_not_call),
+        notes=contact.notes,
+        email=contact.email,
+        numbers=numbers_,
+    )
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone()
+
+
+def _direction(value: Direction | str) -> Direction:
+    if isinstance(value, Direction):
+        return value
+    try:
+        return Direction.parse(value)
+    except ValueError:
+        raise BadInput(
+            tr("desk", "Unknown direction {value!r}: use in or out.").format(value=value)
+        ) from None
+
+
+def _outcome(value: Outcome | str) -> Outcome:
+    if isinstance(value, Outcome):
+        return value
+    try:
+        return Outcome(value.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        raise BadInput(
+            tr("desk", "Unknown outcome {value!r}: use one of {known}.").format(
+                value=value, known=", ".join(o.value for o in Outcome)
+            )
+        ) from None
+
+
+def _kind(value: Kind | str, direction: Direction) -> Kind:
+    try:
+        kind = value if isinstance(value, Kind) else Kind(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise BadInput(
+            tr("desk", "Unknown kind {value!r}: use one of {known}.").format(
+                value=value, known=", ".join(k.value for k in Kind)
+            )
+        ) from None
+    if kind.direction is not direction:
+        raise BadInput(tr("desk", "The kind {kind} does not fit this direction.").format(kind=kind))
+    return kind

@@ -1,0 +1,307 @@
+"""Phone numbers in every shape people and softphones produce them.
+
+Pure Python on top of ``phonenumbers``: no Qt, no database. ``parse()`` never raises;
+whatever it is given comes back as a :class:`Number` that says what it understood.
+
+The geocoder and time-zone tables are imported only when a place or a local time is
+asked for, so that start-up and the softphone hand-over never pay for them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import StrEnum
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
+
+#: Inputs longer than this are not phone numbers; they are refused before parsing.
+MAX_INPUT = 256
+#: Up to this many digits without a ``+`` is a short internal extension (or a service code).
+MAX_EXTENSION_DIGITS = 6
+
+WITHHELD_WORDS = frozenset(
+    {
+        "anonymous",
+        "anon",
+        "private",
+        "unknown",
+        "unavailable",
+        "restricted",
+        "withheld",
+        "blocked",
+        "hidden",
+        "no caller id",
+        "nocallerid",
+        "аноним",
+        "скрыт",
+        "скрытый",
+        "неизвестный",
+        "неизвестно",
+    }
+)
+
+
+class Shape(StrEnum):
+    """What kind of thing the input turned out to be."""
+
+    PHONE = "phone"  # a telephone number (valid or not)
+    EXTENSION = "extension"  # a short internal number, kept as it is
+    WITHHELD = "withheld"  # anonymous / private / empty caller id
+    INVALID = "invalid"  # no number could be found in it
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """One parsed input. ``key`` is what the store indexes: E.164 where there is one."""
+
+    input: str
+    shape: Shape
+    key: str | None
+    e164: str | None = None
+    valid: bool = False
+    international: str = ""
+    national: str = ""
+    human: str = ""
+    extension: str | None = None
+    region: str | None = None
+    type: str = "unknown"
+    display_name: str | None = None
+    too_long: bool = False
+    pn: PhoneNumber | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_withheld(self) -> bool:
+        return self.shape is Shape.WITHHELD
+
+
+_SCHEME = re.compile(r"^(tel|sips?|callto|phone|dial)\s*:\s*", re.IGNORECASE)
+_ANGLE = re.compile(r"^\s*(?:\"(?P<q>[^\"]*)\"|(?P<n>[^<\"]*?))\s*<(?P<uri>[^>]*)>\s*$")
+_VISUAL = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015\u2212]")
+_DIAL = re.compile(r"^\+?[0-9*#]+$")
+
+
+def clean_text(raw: str) -> str:
+    """Normalise Unicode (full-width digits, odd spaces) and trim."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t")
+    return text.strip()
+
+
+def split_display_name(text: str) -> tuple[str | None, str]:
+    """``"Ivan" <sip:104@pbx>`` → (``Ivan``, ``sip:104@pbx``)."""
+    m = _ANGLE.match(text)
+    if not m:
+        return None, text
+    name = (m.group("q") if m.group("q") is not None else m.group("n") or "").strip()
+    return (name or None), m.group("uri").strip()
+
+
+def uri_user_part(text: str) -> str:
+    """The dialable part of a ``tel:``/``sip:``/``callto:`` URI, or ``text`` if it is not one.
+
+    ``tel:863-1234;phone-context=+1-914-555`` gives ``+1-914-555863-1234`` (RFC 3966 §5.1.5);
+    ``;ext=`` is kept as `` ext. N`` for phonenumbers to read.
+    """
+    text = unquote(text)
+    m = _SCHEME.match(text)
+    if not m:
+        return text
+    scheme = m.group(1).lower()
+    rest = text[m.end() :]
+    if scheme == "callto":
+        rest = rest.lstrip("/")
+        rest = rest.rstrip("/")
+        inner = _SCHEME.match(rest)
+        if inner:
+            return uri_user_part(rest)
+    if scheme in ("sip", "sips"):
+        rest = rest.split("?", 1)[0]
+        user = rest.split("@", 1)[0] if "@" in rest else rest
+        # user:password@host — the password never is part of the number
+        user = user.split(":", 1)[0]
+        rest = user
+    params = rest.split(";")
+    number, ext, context = params[0], None, None
+    for p in params[1:]:
+        name, _, value = p.partition("=")
+        name = name.strip().lower()
+        if name == "ext" and value:
+            ext = value
+        elif name == "phone-context" and value:
+            context = value
+    if context and context.startswith("+") and not number.startswith("+"):
+        number = context + number
+    if ext:
+        number = f"{number} ext. {ext}"
+    return number
+
+
+def parse(raw: str | None, region: str | None = None) -> Number:
+    """Understand ``raw`` for a user whose default region is ``region`` (ISO 3166 code).
+
+    Never raises. An input longer than :data:`MAX_INPUT` is returned as invalid with
+    ``too_long`` set so that callers can refuse it in words.
+    """
+    raw = "" if raw is None else str(raw)
+    if len(raw) > MAX_INPUT:
+        return Number(input=raw[:MAX_INPUT], shape=Shape.INVALID, key=None, too_long=True)
+    region = (region or "").upper() or None
+    text = clean_text(raw)
+    display_name, text = split_display_name(text)
+    if text.lower() in WITHHELD_WORDS or not text:
+        return _withheld(raw, display_name)
+    user = uri_user_part(text).strip()
+    if user.lower() in WITHHELD_WORDS or not user:
+        return _withheld(raw, display_name)
+    compact = _VISUAL.sub("", user)
+    if _DIAL.match(compact) and not compact.startswith("+"):
+        digits = compact
+        if len(digits) <= MAX_EXTENSION_DIGITS or not digits.isdigit():
+            return Number(
+                input=raw,
+                shape=Shape.EXTENSION,
+                key=digits,
+                international=digits,
+                national=digits,
+                human=digits,
+                display_name=display_name,
+            )
+    pn = _parse_phone(user, compact, region)
+    if pn is None:
+        digits = re.sub(r"[^0-9+]", "", compact)
+        key = digits if re.search(r"\d{3,}", digits) else None
+        return Number(
+            input=raw,
+            shape=Shape.PHONE if key else Shape.INVALID,
+            key=key,
+            human=user,
+            international=user,
+            national=user,
+            display_name=display_name,
+        )
+    valid = phonenumbers.is_valid_number(pn)
+    e164 = phonenumbers.format_number(pn, PhoneNumberFormat.E164)
+    international = phonenumbers.format_number(pn, PhoneNumberFormat.INTERNATIONAL)
+    national = phonenumbers.format_number(pn, PhoneNumberFormat.NATIONAL)
+    number_region = phonenumbers.region_code_for_number(pn)
+    if not valid:
+        human = user
+    elif number_region and number_region == region:
+        human = national
+    else:
+        human = international
+    return Number(
+        input=raw,
+        shape=Shape.PHONE,
+        key=e164 if valid or phonenumbers.is_possible_number(pn) else _digits_key(compact),
+        e164=e164 if valid else None,
+        valid=valid,
+        international=international,
+        national=national,
+        human=human,
+        extension=pn.extension or None,
+        region=number_region if number_region not in (None, "ZZ", "001") else None,
+        type=_type_name(pn) if valid else "unknown",
+        display_name=display_name,
+        pn=pn,
+    )
+
+
+def _withheld(raw: str, display_name: str | None) -> Number:
+    return Number(input=raw, shape=Shape.WITHHELD, key=None, display_name=display_name)
+
+
+def _digits_key(compact: str) -> str | None:
+    digits = re.sub(r"[^0-9+]", "", compact)
+    return digits or None
+
+
+def _parse_phone(user: str, compact: str, region: str | None) -> PhoneNumber | None:
+    candidates: list[tuple[str, str | None]] = []
+    if compact.startswith("00") and compact[2:3].isdigit() and compact[2:3] != "0":
+        # 00 is the international prefix in most of the world, even where the region's own
+        # prefix differs (Russia's 810): people write it that way.
+        candidates.append((re.sub(r"^\D*0\D*0", "+", user, count=1), None))
+    candidates.append((user, region))
+    first: PhoneNumber | None = None
+    for text, reg in candidates:
+        try:
+            pn = phonenumbers.parse(text, reg or ("ZZ" if not text.startswith("+") else None))
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(pn):
+            return pn
+        first = first or pn
+    return first
+
+
+def _type_name(pn: PhoneNumber) -> str:
+    t = phonenumbers.number_type(pn)
+    if t == PhoneNumberType.UNKNOWN:
+        return "unknown"
+    return str(PhoneNumberType.to_string(t)).lower()
+
+
+# --- place and time: the slow tables, loaded on first use ------------------------------
+
+
+def place(number: Number, lang: str = "en") -> str | None:
+    """Where the number is registered (city or country), in ``lang`` where known."""
+    if number.pn is None or not number.valid:
+        return None
+    from phonenumbers import geocoder
+
+    text = geocoder.description_for_number(number.pn, lang) or geocoder.country_name_for_number(
+        number.pn, lang
+    )
+    return text or None
+
+
+def time_zones(number: Number) -> tuple[str, ...]:
+    """IANA time zones the number may be in; empty when unknown."""
+    if number.pn is None or not number.valid:
+        return ()
+    from phonenumbers import timezone
+
+    zones = timezone.time_zones_for_number(number.pn)
+    return tuple(z for z in zones if z != "Etc/Unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTime:
+    """The person's wall-clock time now. ``earliest``/``latest`` differ across zones."""
+
+    earliest: datetime
+    latest: datetime
+
+    @property
+    def exact(self) -> bool:
+        return self.earliest.utcoffset() == self.latest.utcoffset()
+
+
+def local_time(zones: tuple[str, ...], now: datetime) -> LocalTime | None:
+    """The local time now in ``zones`` (``now`` must be timezone-aware)."""
+    times: list[datetime] = []
+    for zone in zones:
+        try:
+            times.append(now.astimezone(ZoneInfo(zone)))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    if not times:
+        return None
+    times.sort(key=lambda t: t.replace(tzinfo=None))
+    return LocalTime(earliest=times[0], latest=times[-1])
+
+
+def within_hours(moment: datetime, start: time, end: time) -> bool:
+    """Whether the wall-clock time of ``moment`` is inside [start, end)."""
+    t = moment.time().replace(tzinfo=None)
+    if start <= end:
+        return start <= t < end
+    return t >= start or t < end

@@ -1,0 +1,95 @@
+"""Opening the database: a SQLite file by default, a URL (PostgreSQL) for teams.
+
+``open_database(target)`` connects, checks that the target really is a Call Companion
+database (or a new one), migrates it, and binds the models. Nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from peewee import Database, DatabaseError, SqliteDatabase
+
+from companion.store.errors import StoreError
+from companion.store.migrations import SCHEMA_VERSION, migrate
+from companion.store.models import db
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_url(target: str) -> bool:
+    return "://" in target and not target.lower().startswith("file:")
+
+
+def open_database(target: str | os.PathLike[str]) -> Database:
+    """Open (creating if needed) and migrate the database at ``target``; bind the models."""
+    text = os.fspath(target)
+    if is_url(text):
+        database = _open_url(text)
+    else:
+        database = _open_sqlite(Path(text).expanduser())
+    try:
+        migrate(database)
+    except DatabaseError as exc:
+        database.close()
+        raise StoreError(f"{text}: cannot use this database ({exc}).") from exc
+    except StoreError:
+        database.close()
+        raise
+    return database
+
+
+def close_database() -> None:
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+
+
+def _open_sqlite(path: Path) -> Database:
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file.")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise StoreError(f"{path} is not a Call Companion database (not an SQLite file).")
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for {path}: {exc.strerror}.") from exc
+    database = SqliteDatabase(
+        str(path),
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "synchronous": "full",  # a logged outcome survives even a power cut
+            "busy_timeout": 5000,
+            "cache_size": -16000,
+        },
+    )
+    db.initialize(database)
+    try:
+        database.connect(reuse_if_open=True)
+    except DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc}).") from exc
+    return database
+
+
+def _open_url(url: str) -> Database:
+    from playhouse.db_url import connect
+
+    try:
+        database = connect(url)
+    except (ImportError, RuntimeError) as exc:
+        raise StoreError(f"no database driver for {url.split('://')[0]} ({exc}).") from exc
+    except ValueError as exc:
+        raise StoreError(f"not a database URL: {exc}.") from exc
+    db.initialize(database)
+    try:
+        database.connect(reuse_if_open=True)
+    except DatabaseError as exc:
+        raise StoreError(f"cannot connect to the team database: {exc}".strip()) from exc
+    return database
+
+
+__all__ = ["SCHEMA_VERSION", "StoreError", "close_database", "is_url", "open_database"]
