@@ -213,6 +213,9 @@ class Logged:
     status_after: str | None
     callback: CallbackInfo | None = None
     closed_callbacks: tuple[int, ...] = field(default_factory=tuple)
+    #: for undo: the contact whose status may have moved, and whether log() created the call
+    contact_id: int | None = None
+    created_call: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -88,10 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=("calls", "contacts"))
     p.add_argument("file")
 
-    sub.add_parser(
+    p = sub.add_parser(
         "demo",
         help="open the demo database (created with sample people and calls if none exists)",
     )
+    p.add_argument("--print", action="store_true", help="print a card of every kind instead of the window")
 
     sub.add_parser("status", help="what is in the database, and the calls still to log")
     return parser
@@ -112,7 +113,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     settings = Settings(**{**settings.__dict__, **overrides}).resolved()
     if args.region and not _known_region(args.region):
         return _fail(tr("cli", "Unknown region {code}: use a two-letter country code such as RU or US.").format(code=args.region))
-    if settings.lang != "en":
+    window = args.command is None or (args.command == "demo" and not args.print)
+    if settings.lang != "en" and not window:
         i18n.install(settings.lang)
     target = args.db or (str(data_dir() / DEMO_FILE) if args.command == "demo" else default_database())
     from companion.store import StoreError, open_database
@@ -133,7 +135,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
-    command = args.command or "status"
+    command = args.command
     if command == "lookup":
         card = desk.lookup(args.number, args.direction)
         _print_card(card, out, as_json=args.json)
@@ -176,18 +178,31 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
         count = (export_calls if args.what == "calls" else export_contacts)(desk, path)
         print(tr("cli", "Exported {n} rows to {path}.").format(n=count, path=path), file=out)
     elif command == "demo":
-        from companion.demo import fill_demo
-
-        from companion.demo import DEMO_TOUR
+        from companion.demo import DEMO_TOUR, fill_demo
 
         if fill_demo(desk):
             print(tr("cli", "Demo database created with sample people and calls."), file=out)
+        if not args.print:
+            return _window(desk)
         for raw, direction in DEMO_TOUR:
             print(file=out)
             _print_card(desk.lookup(raw, direction), out, as_json=False)
-    else:
+    elif command == "status":
         _print_status(desk, out)
+    else:
+        return _window(desk)
     return 0
+
+
+def _window(desk: Desk) -> int:
+    """Open the window on this desk (the database stays open until it closes)."""
+    try:
+        from companion.ui.app import run_window
+    except ImportError as exc:  # Qt's libraries missing on this machine
+        return _fail(tr("cli", "The window cannot start: {why}.").format(why=exc))
+    from companion.config import save_settings
+
+    return run_window(desk, load_settings(), save_settings)
 
 
 def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:

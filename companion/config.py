@@ -90,6 +90,9 @@ class Settings:
     calling_start: str = "09:00"
     calling_end: str = "20:00"
     callback_delay_minutes: int = 60
+    #: keep the window above others while a call is active / all the time
+    on_top_during_calls: bool = True
+    pinned: bool = False
 
     @property
     def hours(self) -> tuple[time, time]:
@@ -115,7 +118,7 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(raw, dict):
         return Settings()
     known = {f.name: f.type for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known and isinstance(v, (str, int))}
+    values = {k: v for k, v in raw.items() if k in known and isinstance(v, (str, int, bool))}
     settings = Settings(**values)
     try:
         settings.hours  # noqa: B018 - validates the times

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from companion import numbers
 from companion.card import (
@@ -35,6 +35,7 @@ from companion.method import (
     Familiarity,
     Kind,
     Outcome,
+    Source,
     Status,
     Temperature,
     classify,
@@ -203,7 +204,11 @@ class Desk:
         history = (
             tuple(
                 self._call_info(c)
-                for c in calls.order_by(Call.started.desc(), Call.id.desc()).limit(HISTORY_LIMIT)
+                for c in calls.select(Call, Phone, Contact)
+                .join_from(Call, Phone, JOIN.LEFT_OUTER)
+                .join_from(Call, Contact, JOIN.LEFT_OUTER)
+                .order_by(Call.started.desc(), Call.id.desc())
+                .limit(HISTORY_LIMIT)
             )
             if calls is not None
             else ()
@@ -472,6 +477,8 @@ class Desk:
             status_after=contact.status if contact is not None else None,
             callback=self._callback_info(new_callback, now) if new_callback else None,
             closed_callbacks=tuple(closed),
+            contact_id=contact.id if contact is not None else None,
+            created_call=call_id is None,
         )
 
     def _call_to_log(self, call_id: int | None, subject: _Subject, direction: Direction) -> Call | None:
@@ -606,6 +613,65 @@ class Desk:
             .scalar()
             or 0,
         }
+
+    # --- for the window ----------------------------------------------------------------
+
+    def card_for_call(self, call_id: int) -> Card:
+        """The card of a recorded call (e.g. from the to-log list), tied to that record."""
+        call = Call.get_or_none(Call.id == call_id)
+        if call is None:
+            raise BadInput(tr("desk", "There is no call number {id}.").format(id=call_id))
+        raw = call.phone.number if call.phone is not None else call.raw
+        subject = self._subject(self.parse(raw))
+        return self._card(subject, Direction(call.direction), call)
+
+    def undo(self, logged: Logged) -> None:
+        """Take a logged outcome back: the call, status and callbacks as they were."""
+        with db.atomic():
+            if logged.callback is not None:
+                Callback.delete().where(Callback.id == logged.callback.id).execute()
+            if logged.closed_callbacks:
+                Callback.update(done=None).where(Callback.id.in_(list(logged.closed_callbacks))).execute()
+            if logged.contact_id is not None and logged.status_before is not None:
+                Contact.update(status=logged.status_before).where(Contact.id == logged.contact_id).execute()
+            if logged.created_call:
+                Call.delete().where(Call.id == logged.call.id).execute()
+            else:
+                Call.update(outcome=None, logged=None, kind=Call.kind_auto).where(
+                    Call.id == logged.call.id
+                ).execute()
+
+    def set_source(
+        self, raw: str | None, source: Source | str, referred_by: str = "", call_id: int | None = None
+    ) -> Card:
+        """How a caller found us (the first-time caller's one click); a recommendation makes
+        the call a referral. Stored on the contact, created for an unknown number."""
+        source = Source(source)
+        if source is Source.RECOMMENDATION and not referred_by.strip():
+            raise BadInput(tr("desk", "Who recommended us? Enter the name."))
+        number = self.parse(raw)
+        with db.atomic():
+            subject = self._subject(number)
+            contact = subject.contact or self._new_contact_for(subject)
+            if contact is None:
+                raise BadInput(tr("desk", "A withheld number cannot be saved."))
+            contact.source = source.value
+            if referred_by.strip():
+                contact.referred_by = referred_by.strip()
+            contact.updated = to_db(self.clock())
+            contact.save()
+            call = Call.get_or_none(Call.id == call_id) if call_id is not None else None
+            if call is not None:
+                call.contact = contact
+                if call.outcome is None and call.direction == Direction.IN.value:
+                    # the kind of a call in progress follows what the caller just told us
+                    facts = self.facts(_Subject(number, subject.phone, contact, ()))
+                    call.kind = classify(Direction.IN, facts).value
+                    call.temperature = temperature(facts).value
+                call.save()
+        if call_id is not None:
+            return self.card_for_call(call_id)
+        return self.lookup(raw, Direction.IN)
 
 
 def _contact_info(contact: Contact) -> ContactInfo:

@@ -1,13 +1,21 @@
-"""Translation for the layers below the widgets.
+"""Translation for every layer.
 
 Source strings are English, marked with ``QT_TRANSLATE_NOOP`` (tables) or passed to
-:func:`tr` (sentences). Qt is imported only when a non-English language is installed, so
-English command-line use and the softphone hand-over never load it.
+:func:`tr` (sentences) below the widgets, ``self.tr()`` in widgets. The Russian text lives in
+``resources/translations/companion_ru.ts``; the compiled ``.qm`` is built from it by
+``pyside6-lrelease`` — by the package build when there is one, else on first use into the
+user's cache folder (keyed by the source's hash, so it is never stale). Qt is imported only
+when a non-English language is installed, so English command-line use never loads it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import subprocess
+import sys
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("en", "ru")
@@ -16,25 +24,69 @@ _translate: Any = None
 _keep: list[Any] = []
 
 
+def source_file(lang: str) -> Path:
+    return Path(str(resources.files("companion.resources") / "translations" / f"companion_{lang}.ts"))
+
+
+def lrelease() -> list[str] | None:
+    exe = shutil.which("pyside6-lrelease")
+    if exe:
+        return [exe]
+    candidate = Path(sys.executable).with_name("pyside6-lrelease")
+    return [str(candidate)] if candidate.exists() else None
+
+
+def compiled_file(lang: str) -> Path | None:
+    """The ``.qm`` for ``lang``: shipped beside the source, or built from it once."""
+    ts = source_file(lang)
+    shipped = ts.with_suffix(".qm")
+    if shipped.is_file() and (not ts.is_file() or shipped.stat().st_mtime >= ts.stat().st_mtime):
+        return shipped
+    if not ts.is_file():
+        return None
+    import platformdirs
+
+    digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
+    cache = Path(platformdirs.user_cache_dir("Call Companion", "CallCompanion")) / "translations"
+    target = cache / f"companion_{lang}-{digest}.qm"
+    if target.is_file():
+        return target
+    tool = lrelease()
+    if tool is None:
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [*tool, "-silent", str(ts), "-qm", str(target)], capture_output=True, text=True, check=False
+    )
+    return target if result.returncode == 0 and target.is_file() else None
+
+
 def install(lang: str) -> bool:
-    """Load the translation for ``lang``; False when there is none (English stays)."""
+    """Load the translation for ``lang`` (and Qt's own); False when there is none."""
     global _translate
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    for old in _keep[1:]:
+        app.removeTranslator(old)
+    _keep[:] = [app]
     if lang == "en":
         _translate = None
         return True
-    qm = resources.files("companion") / "resources" / "translations" / f"companion_{lang}.qm"
-    if not qm.is_file():
+    qm = compiled_file(lang)
+    if qm is None:
         return False
-    from PySide6.QtCore import QCoreApplication, QTranslator
-
-    app = QCoreApplication.instance() or QCoreApplication([])
-    translator = QTranslator(app)
-    if not translator.load(qm.read_bytes()):
+    ours = QTranslator(app)
+    if not ours.load(str(qm)):
         return False
-    app.installTranslator(translator)
-    _keep[:] = [app, translator]
+    app.installTranslator(ours)
+    _keep.append(ours)
+    qt = QTranslator(app)  # Qt's own strings: standard buttons, context menus
+    if qt.load(QLocale(lang), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _keep.append(qt)
     _translate = QCoreApplication.translate
     return True
 

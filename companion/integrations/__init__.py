@@ -1,0 +1,1 @@
+"""Talking to the operating system: start with the OS, URL schemes, softphones."""

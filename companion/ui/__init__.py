@@ -1,0 +1,1 @@
+"""The Qt window: widgets only; everything they show comes from the service layer."""

@@ -1,0 +1,227 @@
+"""The window a salesperson keeps open all day: the card first, then the other views.
+
+Wiring only: each view is built with what it needs and talks to the service layer itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QToolButton, QWidget
+
+from companion.book import Book
+from companion.config import Settings
+from companion.desk import Desk
+from companion.journal import Journal
+from companion.method import Direction
+from companion.ui.card_view import CardView
+from companion.ui.contacts_view import ContactsView
+from companion.ui.history_view import HistoryView
+from companion.ui.icons import icon
+from companion.ui.settings_view import SettingsView
+from companion.ui.today_view import TodayView
+from companion.ui.tolog_view import ToLogView
+from companion.ui.trace import Tracer
+
+NARROW = 460
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        desk: Desk,
+        settings: Settings,
+        *,
+        save_settings: Callable[[Settings], None],
+        state: QSettings,
+        tracer: Tracer | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.settings = settings
+        self.save_settings = save_settings
+        self.state = state
+        self.tracer = tracer or Tracer()
+        self._ready = False
+        self.in_call = False
+        self.quitting = False
+        self.can_hide_to_tray = False
+        self.setWindowTitle("Call Companion")
+        self.setWindowIcon(icon("app"))
+        self.setMinimumSize(300, 420)
+
+        self.book = Book(desk)
+        self.journal = Journal(desk)
+        self.card = CardView(desk, saver=self.book, tracer=self.tracer)
+        self.tolog = ToLogView(desk)
+        self.history = HistoryView(self.journal)
+        self.contacts = ContactsView(self.book)
+        self.today = TodayView(self.journal)
+        self.settings_view = SettingsView(settings)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setAccessibleName(self.tr("Views"))
+        self._tab_texts = [
+            (self.card, "card", self.tr("Card")),
+            (self.tolog, "tolog", self.tr("To log")),
+            (self.history, "history", self.tr("History")),
+            (self.contacts, "contacts", self.tr("Contacts")),
+            (self.today, "today", self.tr("Today")),
+            (self.settings_view, "settings", self.tr("Settings")),
+        ]
+        for widget, icon_name, text in self._tab_texts:
+            self.tabs.addTab(widget, icon(icon_name), text)
+            self.tabs.setTabToolTip(self.tabs.indexOf(widget), text)
+        self.pin = QToolButton()
+        self.pin.setIcon(icon("pin"))
+        self.pin.setCheckable(True)
+        self.pin.setToolTip(self.tr("Keep on top of other windows"))
+        self.pin.setAccessibleName(self.tr("Keep on top of other windows"))
+        self.pin.setChecked(settings.pinned)
+        self.pin.toggled.connect(self._pin_toggled)
+        self.tabs.setCornerWidget(self.pin, Qt.Corner.TopRightCorner)
+        self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.card.logged.connect(self._after_change)
+        self.card.undone.connect(self._after_change)
+        self.card.callActive.connect(self._call_active)
+        self.tolog.openCall.connect(self._open_call)
+        self.tolog.callBack.connect(lambda number: self.incoming_event(number, Direction.OUT))
+        self.history.numberActivated.connect(self._open_number)
+        self.contacts.contactsChanged.connect(self.card.refresh)
+        self.contacts.callRequested.connect(lambda number: self.incoming_event(number, Direction.OUT))
+        self.settings_view.settingsChanged.connect(self._settings_changed)
+
+        for index in range(len(self._tab_texts)):
+            shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+        search = QShortcut(QKeySequence.StandardKey.Find, self)
+        search.activated.connect(self.focus_search)
+
+        self._restore_geometry()
+        self._update_tolog_title()
+        self._apply_on_top()
+
+    # --- events from outside --------------------------------------------------------------
+
+    def incoming_event(self, raw: str, direction: Direction | str) -> None:
+        """A number rang in or is being dialled: card first, focus on it, raise the window."""
+        self.tabs.setCurrentWidget(self.card)
+        self.card.show_event(raw, direction)
+        self._update_tolog_title()
+        self.bring_to_front()
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.card.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.card)
+        self.card.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.card.search.selectAll()
+
+    # --- reactions -------------------------------------------------------------------------
+
+    def _open_call(self, call_id: int) -> None:
+        self.tabs.setCurrentWidget(self.card)
+        self.card.show_call(call_id)
+
+    def _open_number(self, number: str, direction: str) -> None:
+        self.tabs.setCurrentWidget(self.card)
+        self.card.show_number(number, direction)
+
+    def _after_change(self, *_args: object) -> None:
+        self._update_tolog_title()
+
+    def _tab_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        refresh = getattr(current, "refresh", None)
+        if current is not self.card and callable(refresh):
+            refresh()
+
+    def _update_tolog_title(self) -> None:
+        self.tolog.refresh()
+        count = self.tolog.count()
+        index = self.tabs.indexOf(self.tolog)
+        base = self.tr("To log")
+        self._tab_texts[index] = (self.tolog, "tolog", f"{base} ({count})" if count else base)
+        self._apply_tab_texts()
+
+    def _apply_tab_texts(self) -> None:
+        narrow = self.width() < NARROW
+        for index, (_widget, _icon, text) in enumerate(self._tab_texts):
+            label = text
+            if narrow:
+                label = "" if index != 1 else text.split("(")[-1].rstrip(")") if "(" in text else ""
+            self.tabs.setTabText(index, label)
+            self.tabs.setTabToolTip(index, text)
+
+    def _call_active(self, active: bool) -> None:
+        self.in_call = active
+        self._apply_on_top()
+
+    def _pin_toggled(self, pinned: bool) -> None:
+        if pinned != self.settings.pinned:
+            self._settings_changed(replace(self.settings, pinned=pinned))
+            self.settings_view.load(self.settings)
+
+    def _settings_changed(self, settings: Settings) -> None:
+        self.settings = settings
+        self.save_settings(settings)
+        self.desk.settings = settings.resolved()
+        self.pin.blockSignals(True)
+        self.pin.setChecked(settings.pinned)
+        self.pin.blockSignals(False)
+        self._apply_on_top()
+        self.card.refresh()
+
+    def on_top(self) -> bool:
+        return self.settings.pinned or (self.settings.on_top_during_calls and self.in_call)
+
+    def _apply_on_top(self) -> None:
+        want = self.on_top()
+        if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) == want:
+            return
+        visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, want)
+        if visible:
+            self.show()
+
+    # --- window state ---------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.state.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(380, 720)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_tab_texts()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._ready:
+            self._ready = True
+            self.tracer.mark("ready")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.state.setValue("window/geometry", self.saveGeometry())
+        self.state.sync()
+        if self.can_hide_to_tray and not self.quitting:
+            event.ignore()
+            self.hide()
+            return
+        super().closeEvent(event)

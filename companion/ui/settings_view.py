@@ -1,0 +1,175 @@
+"""Settings: my name, default region, calling hours, language, window behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+
+import phonenumbers
+from PySide6.QtCore import QLocale, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.config import Settings
+from companion.integrations import autostart
+from companion.ui.style import OK_COLOUR, WARNING_COLOUR
+
+
+def region_name(code: str) -> str:
+    territory = QLocale.codeToTerritory(code)
+    name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyCountry else ""
+    return f"{name} ({code})" if name else code
+
+
+class SettingsView(QWidget):
+    settingsChanged = Signal(object)  # Settings
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
+
+        self.rep = QLineEdit()
+        self.rep.setAccessibleName(self.tr("My name as the rep"))
+        form.addRow(self.tr("My name"), self.rep)
+
+        self.region = QComboBox()
+        self.region.setAccessibleName(self.tr("Default region for numbers without a country code"))
+        self.region.setEditable(False)
+        for code in sorted(phonenumbers.SUPPORTED_REGIONS, key=region_name):
+            self.region.addItem(region_name(code), code)
+        form.addRow(self.tr("Default region"), self.region)
+
+        hours = QWidget()
+        hours_row = QHBoxLayout(hours)
+        hours_row.setContentsMargins(0, 0, 0, 0)
+        self.start = QTimeEdit()
+        self.start.setDisplayFormat("HH:mm")
+        self.start.setAccessibleName(self.tr("Calling hours start"))
+        self.end = QTimeEdit()
+        self.end.setDisplayFormat("HH:mm")
+        self.end.setAccessibleName(self.tr("Calling hours end"))
+        hours_row.addWidget(self.start)
+        hours_row.addWidget(QLabel("–"))
+        hours_row.addWidget(self.end)
+        hours_row.addStretch(1)
+        form.addRow(self.tr("Calling hours (their time)"), hours)
+
+        self.delay = QSpinBox()
+        self.delay.setRange(1, 24 * 60)
+        self.delay.setSuffix(self.tr(" min"))
+        self.delay.setAccessibleName(self.tr("Default callback delay in minutes"))
+        form.addRow(self.tr("Call back after"), self.delay)
+
+        self.language = QComboBox()
+        self.language.setAccessibleName(self.tr("Language"))
+        self.language.addItem(self.tr("As the system"), "")
+        self.language.addItem("English", "en")
+        self.language.addItem("Русский", "ru")
+        form.addRow(self.tr("Language"), self.language)
+
+        self.on_top_calls = QCheckBox(self.tr("Keep the window on top during a call"))
+        self.on_top_calls.setAccessibleName(self.on_top_calls.text())
+        self.pinned = QCheckBox(self.tr("Always keep the window on top"))
+        self.pinned.setAccessibleName(self.pinned.text())
+        self.autostart = QCheckBox(self.tr("Start when I log in"))
+        self.autostart.setAccessibleName(self.autostart.text())
+        for box in (self.on_top_calls, self.pinned, self.autostart):
+            layout.addWidget(box)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.save_button.setAccessibleName(self.tr("Save settings"))
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Settings message"))
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.load(settings)
+
+    def load(self, settings: Settings) -> None:
+        self.settings = settings
+        resolved = settings.resolved()
+        self.rep.setText(resolved.rep)
+        index = self.region.findData(resolved.region)
+        self.region.setCurrentIndex(max(index, 0))
+        start, end = resolved.hours
+        self.start.setTime(QTime(start.hour, start.minute))
+        self.end.setTime(QTime(end.hour, end.minute))
+        self.delay.setValue(settings.callback_delay_minutes)
+        self.language.setCurrentIndex(max(self.language.findData(settings.lang), 0))
+        self.on_top_calls.setChecked(settings.on_top_during_calls)
+        self.pinned.setChecked(settings.pinned)
+        try:
+            self.autostart.setChecked(autostart.is_enabled())
+        except OSError:
+            self.autostart.setEnabled(False)
+
+    def current(self) -> Settings:
+        def hhmm(value: QTime) -> str:
+            return time(value.hour(), value.minute()).strftime("%H:%M")
+
+        return replace(
+            self.settings,
+            rep=self.rep.text().strip(),
+            region=str(self.region.currentData()),
+            calling_start=hhmm(self.start.time()),
+            calling_end=hhmm(self.end.time()),
+            callback_delay_minutes=self.delay.value(),
+            lang=str(self.language.currentData()),
+            on_top_during_calls=self.on_top_calls.isChecked(),
+            pinned=self.pinned.isChecked(),
+        )
+
+    def save(self) -> None:
+        new = self.current()
+        if not new.rep:
+            self._say(self.tr("Enter your name: it marks your calls for the team."), WARNING_COLOUR)
+            self.rep.setFocus()
+            return
+        try:
+            if self.autostart.isEnabled() and self.autostart.isChecked() != autostart.is_enabled():
+                autostart.set_enabled(self.autostart.isChecked())
+        except OSError as exc:
+            self._say(self.tr("Could not change start-up: {why}").format(why=exc.strerror or exc), WARNING_COLOUR)
+            return
+        language_changed = new.lang != self.settings.lang
+        self.settings = new
+        self.settingsChanged.emit(new)
+        text = self.tr("Saved.")
+        if language_changed:
+            text += " " + self.tr("The new language applies when you restart Call Companion.")
+        self._say(text, OK_COLOUR)
+
+    def _say(self, text: str, colour: str) -> None:
+        self.message.setStyleSheet(f"color: {colour};")
+        self.message.setText(text)

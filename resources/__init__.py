@@ -1,0 +1,1 @@
+"""Icons and translations; installed as ``companion.resources`` (see pyproject.toml)."""

@@ -1,0 +1,67 @@
+"""Shared fixtures. Every test gets its own database and settings file; the real user
+folders are never touched (COMPANION_DB / COMPANION_CONFIG point into tmp_path)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from companion.config import Settings  # noqa: E402
+from companion.desk import Desk  # noqa: E402
+from companion.store import close_database, open_database  # noqa: E402
+
+
+class Clock:
+    """A clock the test moves by hand (aware UTC)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPANION_DB", str(tmp_path / "env-default.sqlite3"))
+    monkeypatch.setenv("COMPANION_CONFIG", str(tmp_path / "settings.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.sqlite3"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # 11:00 in Moscow, 03:00 in New York: a weekday morning in Europe
+    return Clock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def database(db_path: Path) -> Iterator[object]:
+    database = open_database(db_path)
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def desk(database: object, clock: Clock) -> Desk:
+    return Desk(Settings(region="RU", rep="me", lang="en"), clock=clock)
+
+
+@pytest.fixture
+def colleague(database: object, clock: Clock) -> Desk:
+    return Desk(Settings(region="RU", rep="anna", lang="en"), clock=clock)
