@@ -7,12 +7,14 @@ and one line on stderr; nothing is written in that case.
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from companion import i18n
 from companion.card import CallbackInfo, CallInfo, Card
@@ -37,18 +39,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="companion",
         description="Call Companion: what kind of call this is, and one click to log it.",
     )
-    parser.add_argument("--db", help="database file or URL (default: $COMPANION_DB, then the data folder)")
-    parser.add_argument("--region", help="default region for national numbers, e.g. RU, US, DE")
-    parser.add_argument("--rep", help="your name as the rep (default: the OS user name)")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the output")
+    _global_options(parser, default=None)
+    # the global options work after the command too (`companion lookup 8499… --region RU`):
+    # there they default to SUPPRESS, so they never reset a value given before the command
+    common = _Parser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("lookup", help="show the card for a number (writes nothing)")
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    p = command("lookup", help="show the card for a number (writes nothing)")
     p.add_argument("number")
     p.add_argument("--direction", default="in", help="in (ringing) or out (dialling); default in")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
-    p = sub.add_parser("log", help="record a complete call with its outcome")
+    p = command("log", help="record a complete call with its outcome")
     p.add_argument("number")
     p.add_argument("--direction", required=True, help="in or out")
     p.add_argument("--outcome", required=True, help=", ".join(o.value for o in Outcome))
@@ -61,18 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     for name, text in (("incoming", "the number is ringing in"), ("outgoing", "the number is being dialled")):
-        p = sub.add_parser(name, help=f"{text} (softphone hook): record the call, show its card")
+        p = command(name, help=f"{text} (softphone hook): record the call, show its card")
         p.add_argument("number", nargs="?", default="")
         p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("ended", help="the call ended (records its duration)")
+    p = command("ended", help="the call ended (records its duration)")
     p.add_argument("number", nargs="?", default=None)
 
-    p = sub.add_parser("callbacks", help="open callbacks, overdue first")
+    p = command("callbacks", help="open callbacks, overdue first")
     p.add_argument("--due", action="store_true", help="only those due now or overdue")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("import", help="import contacts from a file")
+    p = command("import", help="import contacts from a file")
     p.add_argument("file")
     p.add_argument("--format", choices=("csv",), default="csv")
     p.add_argument(
@@ -84,18 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", help="FIELD=COLUMN,… for columns with other names (e.g. phone=Tel)")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("export", help="export calls or contacts to CSV")
+    p = command("export", help="export calls or contacts to CSV")
     p.add_argument("what", choices=("calls", "contacts"))
     p.add_argument("file")
 
-    p = sub.add_parser(
+    p = command(
         "demo",
         help="open the demo database (created with sample people and calls if none exists)",
     )
     p.add_argument("--print", action="store_true", help="print a card of every kind instead of the window")
 
-    sub.add_parser("status", help="what is in the database, and the calls still to log")
+    command("status", help="what is in the database, and the calls still to log")
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--db", default=default, help="database file or URL (default: $COMPANION_DB, then the data folder)"
+    )
+    parser.add_argument("--region", default=default, help="default region for national numbers, e.g. RU, US")
+    parser.add_argument("--rep", default=default, help="your name as the rep (default: the OS user name)")
+    parser.add_argument("--lang", default=default, choices=i18n.LANGUAGES, help="language of the output")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -105,18 +120,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     settings = load_settings()
-    overrides = {
-        k: v
-        for k, v in (("region", args.region), ("rep", args.rep), ("lang", args.lang))
-        if v
-    }
+    overrides = {k: v for k, v in (("region", args.region), ("rep", args.rep), ("lang", args.lang)) if v}
     settings = Settings(**{**settings.__dict__, **overrides}).resolved()
     if args.region and not _known_region(args.region):
-        return _fail(tr("cli", "Unknown region {code}: use a two-letter country code such as RU or US.").format(code=args.region))
+        return _fail(
+            tr("cli", "Unknown region {code}: use a two-letter country code such as RU or US.").format(
+                code=args.region
+            )
+        )
     window = args.command is None or (args.command == "demo" and not args.print)
     if settings.lang != "en" and not window:
         i18n.install(settings.lang)
     target = args.db or (str(data_dir() / DEMO_FILE) if args.command == "demo" else default_database())
+    from peewee import DatabaseError
+
     from companion.store import StoreError, open_database
 
     try:
@@ -126,10 +143,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         desk = Desk(settings)
         return _run(args, desk, out)
-    except BadInput as exc:
+    except (BadInput, StoreError) as exc:
         return _fail(str(exc))
-    except StoreError as exc:
-        return _fail(str(exc))
+    except DatabaseError as exc:  # locked, disk full, damaged: any transaction was rolled back
+        return _fail(tr("cli", "{db}: cannot use this database ({why}).").format(db=target, why=exc))
     finally:
         database.close()
 
@@ -160,13 +177,13 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
             referred_by=args.referred_by,
         )
         if args.json:
-            print(json.dumps(logged.to_json(), ensure_ascii=False), file=out)
+            _print_json(logged.to_json(), out)
         else:
             _print_logged(logged.call, logged.status_after, logged.callback, out)
     elif command == "callbacks":
         items = desk.callbacks(due_only=args.due)
         if args.json:
-            print(json.dumps([c.to_json() for c in items], ensure_ascii=False), file=out)
+            _print_json([c.to_json() for c in items], out)
         else:
             _print_callbacks(items, out)
     elif command == "import":
@@ -206,15 +223,15 @@ def _window(desk: Desk) -> int:
 
 
 def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
-    from companion.importers import ImportProblem, import_file, parse_mapping
+    from companion.importers import ImportFileError, import_file, parse_mapping
 
-    mapping = parse_mapping(args.map) if args.map else {}
     try:
+        mapping = parse_mapping(args.map) if args.map else {}
         report = import_file(desk, Path(args.file), familiarity=args.familiarity, mapping=mapping)
-    except ImportProblem as exc:
+    except ImportFileError as exc:
         return _fail(str(exc))
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False), file=out)
+        _print_json(report.to_json(), out)
     else:
         print(report.summary(), file=out)
         for line in report.problems:
@@ -227,7 +244,7 @@ def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
 
 def _print_card(card: Card, out: TextIO, *, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(card.to_json(), ensure_ascii=False), file=out)
+        _print_json(card.to_json(), out)
         return
     temp = tr("method", TEMPERATURE_NAMES[card.temperature]).upper()
     print(f"{card.title}  [{temp}]", file=out)
@@ -311,10 +328,18 @@ def _print_status(desk: Desk, out: TextIO) -> None:
 # --- parsing helpers ---------------------------------------------------------------------
 
 
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--region", "--rep", "--lang")
+
+
 def _url_as_command(argv: list[str]) -> list[str]:
-    """``companion tel:+7…`` is an outgoing call: rewrite it as ``outgoing tel:+7…``."""
+    """``companion [--db X …] tel:+7…`` is an outgoing call: rewrite it as ``outgoing tel:+7…``."""
+    skip = False
     for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
         if arg.startswith("-"):
+            skip = arg in GLOBAL_OPTIONS_WITH_VALUE  # its value comes next, not the command
             continue
         if arg.lower().startswith(URL_SCHEMES):
             return [*argv[:i], "outgoing", *argv[i:]]
@@ -342,11 +367,27 @@ def _known_region(code: str) -> bool:
 
 
 def _fail(message: str) -> int:
-    print(f"companion: {message}", file=sys.stderr)
+    """One line on stderr, whatever the message (driver errors can span several lines)."""
+    print("companion: " + " ".join(message.split()), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
+def _print_json(value: object, out: TextIO) -> None:
+    """One JSON value per line: UTF-8 where the stream takes it, else \\u escapes (lossless)."""
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        utf = codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32")
+    except LookupError:
+        utf = False
+    print(json.dumps(value, ensure_ascii=not utf), file=out)
+
+
 def entry() -> None:
+    # a console or pipe in a legacy code page (cp1252, cp866) cannot show every name: show a
+    # replacement character rather than fail after the work is done
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     sys.exit(main())
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import platformdirs
 
+from companion.i18n import LANGUAGES
+
 APP_NAME = "Call Companion"
 APP_AUTHOR = "CallCompanion"
 DB_FILE = "companion.sqlite3"
@@ -117,14 +119,24 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     if not isinstance(raw, dict):
         return Settings()
-    known = {f.name: f.type for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known and isinstance(v, (str, int, bool))}
+    # a value of the wrong type (hand-edited file, older version) falls back to its default
+    # rather than crashing later: "region": 7 or "callback_delay_minutes": "soon"
+    known = {f.name: type(f.default) for f in fields(Settings)}
+    values = {k: v for k, v in raw.items() if k in known and _fits(v, known[k])}
+    if values.get("lang") not in (None, "", *LANGUAGES):
+        del values["lang"]
     settings = Settings(**values)
     try:
         settings.hours  # noqa: B018 - validates the times
     except ValueError:
         settings = replace(settings, calling_start="09:00", calling_end="20:00")
     return settings
+
+
+def _fits(value: object, kind: type) -> bool:
+    if kind is int:  # bool is an int in Python, not in a settings file
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -66,7 +66,9 @@ def fill_demo(desk: Desk) -> int:
     colleague = Desk(desk.settings.__class__(**{**desk.settings.__dict__, "rep": COLLEAGUE}), desk.clock)
     # The rep's own client: two calls, the last a deal.
     me.log("+7 495 123-45-67", "out", "talked", at=now - 6 * day, note="Discussed the spring order")
-    me.log("+7 495 123-45-67", "in", "deal", at=now - 2 * day - timedelta(hours=3), note="50 units, invoice sent")
+    me.log(
+        "+7 495 123-45-67", "in", "deal", at=now - 2 * day - timedelta(hours=3), note="50 units, invoice sent"
+    )
     # A colleague talked to Michael; he is warm for us.
     colleague.log("+1 212 555 0143", "out", "interested", at=now - 4 * day, note="Wants a quote for Q1")
     # Cold list: one unanswered try by us.

@@ -51,7 +51,7 @@ HISTORY_LIMIT = 10
 RECENT_TRY = timedelta(days=3)
 
 
-class BadInput(ValueError):
+class BadInput(ValueError):  # noqa: N818 - the name the CLI and window already use
     """Input the user must correct; the message is one sentence meant for them."""
 
 
@@ -123,10 +123,7 @@ class Desk:
         if phone is None:
             return _Subject(number, None, None, ())
         owners = tuple(
-            Contact.select()
-            .join(ContactPhone)
-            .where(ContactPhone.phone == phone)
-            .order_by(Contact.id)
+            Contact.select().join(ContactPhone).where(ContactPhone.phone == phone).order_by(Contact.id)
         )
         contact: Contact | None = None
         if len(owners) == 1:
@@ -156,12 +153,7 @@ class Desk:
         if not conditions:
             return None
         where = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
-        return (
-            Callback.select()
-            .where(where & Callback.done.is_null())
-            .order_by(Callback.due)
-            .first()
-        )
+        return Callback.select().where(where & Callback.done.is_null()).order_by(Callback.due).first()
 
     def facts(self, subject: _Subject) -> Facts:
         contact = subject.contact
@@ -185,8 +177,7 @@ class Desk:
                 connected
                 or status.rank >= Status.PROSPECT.rank
                 or (
-                    contact is not None
-                    and contact.familiarity in (Familiarity.COMPANY, Familiarity.PERSONAL)
+                    contact is not None and contact.familiarity in (Familiarity.COMPANY, Familiarity.PERSONAL)
                 )
             ),
             referral=contact is not None and bool(contact.referred_by.strip()),
@@ -267,9 +258,7 @@ class Desk:
             yield Notice("do_not_call", tr("desk", "Do not call: they asked not to be called."))
         last = next((c for c in history if c.outcome), None)
         if last is not None and last.outcome == Outcome.WRONG_NUMBER:
-            yield Notice(
-                "wrong_number", tr("desk", "Last time this number turned out to be a wrong number.")
-            )
+            yield Notice("wrong_number", tr("desk", "Last time this number turned out to be a wrong number."))
         if subject.candidates and subject.contact is None:
             yield Notice(
                 "shared_number",
@@ -416,21 +405,26 @@ class Desk:
         if callback_at is not None and to_db(due) < to_db(when):
             raise BadInput(tr("desk", "The callback time is before the call."))
         number = self.parse(raw)
+        if outcome is Outcome.CALLBACK and number.key is None:
+            raise BadInput(tr("desk", "A callback needs a number to call: this one is withheld."))
         with db.atomic():
             subject = self._subject(number)
             call = self._call_to_log(call_id, subject, direction)
             contact = subject.contact or (call.contact if call else None)
-            if contact is None and (
-                outcome.status is not None or (referred_by and referred_by.strip())
-            ):
+            referrer = (referred_by or "").strip()
+            if contact is None and (outcome.status is not None or referrer):
                 contact = self._new_contact_for(subject)
-            if referred_by and referred_by.strip() and contact is not None:
-                contact.referred_by = referred_by.strip()
+            # what classify() said before the rep marked anything during the call (kind_auto)
+            facts_at_start = self.facts(_Subject(number, subject.phone, contact, ()))
+            marked = False
+            if referrer and contact is not None:
+                marked = True
+                contact.referred_by = referrer
                 contact.updated = to_db(now)
                 contact.save()
-            facts = self.facts(_Subject(number, subject.phone, contact, ()))
+            facts = self.facts(_Subject(number, subject.phone, contact, ())) if marked else facts_at_start
             if call is None:
-                auto = classify(direction, facts)
+                auto = classify(direction, facts_at_start)
                 call = Call(
                     phone=self._phone_for(subject),
                     raw=number.input,
@@ -439,8 +433,11 @@ class Desk:
                     started=to_db(when),
                     kind=auto.value,
                     kind_auto=auto.value,
-                    temperature=temperature(facts).value,
+                    temperature=temperature(facts_at_start).value,
                 )
+            if override is None and marked:
+                # the rep marked a referrer during the call: the call is what the facts now say
+                override = classify(direction, facts)
             if override is not None:
                 call.kind = override.value
                 call.temperature = temperature_of(override, facts).value
@@ -489,6 +486,9 @@ class Desk:
             raise BadInput(tr("desk", "There is no call number {id} to log.").format(id=call_id))
         if call.direction != direction.value:
             raise BadInput(tr("desk", "That call went the other way."))
+        key = subject.number.key
+        if call.phone is not None and key is not None and call.phone.number != key:
+            raise BadInput(tr("desk", "That call was with another number."))
         return call
 
     def _phone_for(self, subject: _Subject) -> Phone | None:
@@ -591,7 +591,7 @@ class Desk:
         """Calls that rang or were dialled but have no outcome yet, newest first."""
         query = (
             Call.select()
-            .where(Call.outcome.is_null())
+            .where(Call.outcome.is_null() & (Call.rep == self.rep))
             .order_by(Call.started.desc(), Call.id.desc())
             .limit(limit)
         )
@@ -608,9 +608,7 @@ class Desk:
             "contacts": Contact.select(fn.COUNT(Contact.id)).scalar() or 0,
             "numbers": Phone.select(fn.COUNT(Phone.id)).scalar() or 0,
             "calls": Call.select(fn.COUNT(Call.id)).scalar() or 0,
-            "open_callbacks": Callback.select(fn.COUNT(Callback.id))
-            .where(Callback.done.is_null())
-            .scalar()
+            "open_callbacks": Callback.select(fn.COUNT(Callback.id)).where(Callback.done.is_null()).scalar()
             or 0,
         }
 

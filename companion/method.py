@@ -230,7 +230,7 @@ REMINDERS: dict[Kind, str] = {
     ),
     Kind.WARM: QT_TRANSLATE_NOOP(
         "method",
-        "They know the company, not you, and don't expect you: introduce yourself and recall the earlier contact.",
+        "They know the company, not you, and don't expect you: introduce yourself and recall the earlier contact.",  # noqa: E501 - one translatable string
     ),
     Kind.COLD: QT_TRANSLATE_NOOP(
         "method",
@@ -238,7 +238,7 @@ REMINDERS: dict[Kind, str] = {
     ),
     Kind.CALLBACK: QT_TRANSLATE_NOOP(
         "method",
-        "They are waiting for this call, perhaps annoyed by the wait: apologise if late, bring what was promised.",
+        "They are waiting for this call, perhaps annoyed by the wait: apologise if late, bring what was promised.",  # noqa: E501 - one translatable string
     ),
 }
 

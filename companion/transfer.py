@@ -10,6 +10,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from peewee import JOIN
+
 from companion.desk import BadInput, Desk, from_db
 from companion.i18n import tr
 from companion.store.models import Call, Contact, ContactPhone, Phone
@@ -24,6 +26,7 @@ CONTACT_COLUMNS = (
     "referred_by",
     "familiarity",
     "do_not_call",
+    "source",
 )
 CALL_COLUMNS = (
     "started",
@@ -53,17 +56,16 @@ def _write(path: Path, header: Iterable[str], rows: Iterator[list[str]]) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise BadInput(tr("export", "Cannot write {path}: {why}.").format(path=path, why=exc.strerror)) from None
+        raise BadInput(
+            tr("export", "Cannot write {path}: {why}.").format(path=path, why=exc.strerror)
+        ) from None
     return count
 
 
 def export_contacts(desk: Desk, path: Path) -> int:
     numbers: dict[int, list[str]] = {}
     query = (
-        ContactPhone.select(ContactPhone.contact, Phone.number)
-        .join(Phone)
-        .order_by(ContactPhone.id)
-        .tuples()
+        ContactPhone.select(ContactPhone.contact, Phone.number).join(Phone).order_by(ContactPhone.id).tuples()
     )
     for contact_id, number in query:
         numbers.setdefault(contact_id, []).append(number)
@@ -80,6 +82,7 @@ def export_contacts(desk: Desk, path: Path) -> int:
                 c.referred_by,
                 c.familiarity,
                 "yes" if c.do_not_call else "",
+                c.source,
             ]
 
     return _write(path, CONTACT_COLUMNS, rows())
@@ -89,9 +92,9 @@ def export_calls(desk: Desk, path: Path) -> int:
     def rows() -> Iterator[list[str]]:
         query = (
             Call.select(Call, Phone, Contact)
-            .join(Phone, join_type="LEFT OUTER", on=(Call.phone == Phone.id))
+            .join(Phone, join_type=JOIN.LEFT_OUTER, on=(Call.phone == Phone.id))
             .switch(Call)
-            .join(Contact, join_type="LEFT OUTER", on=(Call.contact == Contact.id))
+            .join(Contact, join_type=JOIN.LEFT_OUTER, on=(Call.contact == Contact.id))
             .order_by(Call.started, Call.id)
         )
         for call in query:

@@ -15,7 +15,7 @@ from typing import Any
 from companion.i18n import tr
 
 
-class ImportProblem(Exception):
+class ImportFileError(Exception):
     """The whole file cannot be imported; nothing was written. One sentence for the user."""
 
 
@@ -31,6 +31,8 @@ class Row:
     referred_by: str = ""
     familiarity: str = ""
     do_not_call: str = ""
+    #: how they found us (method.Source value)
+    source: str = ""
 
 
 @dataclass
@@ -75,9 +77,11 @@ def parse_mapping(text: str) -> dict[str, str]:
         key, sep, column = part.partition("=")
         key = key.strip().lower()
         if not sep or not column.strip():
-            raise ImportProblem(tr("import", "--map takes FIELD=COLUMN pairs, got {part!r}.").format(part=part))
+            raise ImportFileError(
+                tr("import", "--map takes FIELD=COLUMN pairs, got {part!r}.").format(part=part)
+            )
         if key not in FIELDS:
-            raise ImportProblem(
+            raise ImportFileError(
                 tr("import", "--map: unknown field {key!r} (known: {known}).").format(
                     key=key, known=", ".join(FIELDS)
                 )
@@ -87,7 +91,7 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 
 def import_file(desk: Any, path: Path, *, familiarity: str, mapping: dict[str, str]) -> ImportReport:
-    """Read ``path`` (generic CSV) and apply it; ImportProblem when the file is unusable."""
+    """Read ``path`` (generic CSV) and apply it; ImportFileError when the file is unusable."""
     from companion.importers.apply import apply_rows
     from companion.importers.csv_generic import read_csv
 
@@ -95,4 +99,4 @@ def import_file(desk: Any, path: Path, *, familiarity: str, mapping: dict[str, s
     return apply_rows(desk, rows, report, familiarity=familiarity)
 
 
-__all__ = ["ImportProblem", "ImportReport", "Row", "import_file", "parse_mapping"]
+__all__ = ["ImportFileError", "ImportReport", "Row", "import_file", "parse_mapping"]

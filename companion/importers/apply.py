@@ -7,7 +7,7 @@ from typing import Any
 from companion import numbers
 from companion.i18n import tr
 from companion.importers import ImportReport, Row
-from companion.method import Familiarity, Status
+from companion.method import Familiarity, Source, Status
 from companion.store.models import Contact, ContactPhone, Phone, db
 
 _FAMILIARITY_RANK = {Familiarity.NONE: 0, Familiarity.COMPANY: 1, Familiarity.PERSONAL: 2}
@@ -44,14 +44,14 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
     parsed: list[numbers.Number] = []
     for raw in row.phones:
         number = numbers.parse(raw, desk.settings.region)
-        usable = number.key is not None and (
-            number.valid or number.shape is numbers.Shape.EXTENSION
-        )
+        usable = number.key is not None and (number.valid or number.shape is numbers.Shape.EXTENSION)
         if usable:
             if all(p.key != number.key for p in parsed):
                 parsed.append(number)
         else:
-            report.problem(row.line, tr("import", "not a usable number: {raw!r}").format(raw=raw.strip()[:60]))
+            report.problem(
+                row.line, tr("import", "not a usable number: {raw!r}").format(raw=raw.strip()[:60])
+            )
     if not parsed:
         report.skipped += 1
         if not row.phones:
@@ -63,14 +63,23 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
     fam = _familiarity(row, report)
     keys = [p.key for p in parsed]
     phones = {p.number: p for p in Phone.select().where(Phone.number.in_(keys))}
-    owners = list(
-        Contact.select().join(ContactPhone).where(ContactPhone.phone.in_(list(phones.values()))).distinct()
-    ) if phones else []
+    owners = (
+        list(
+            Contact.select()
+            .join(ContactPhone)
+            .where(ContactPhone.phone.in_(list(phones.values())))
+            .distinct()
+        )
+        if phones
+        else []
+    )
     contact = _match(owners, row.name)
     created = contact is None
     changed = False
     if contact is None:
-        contact = Contact(created=now, updated=now, status=Status.PERSON.value, familiarity=Familiarity.NONE.value)
+        contact = Contact(
+            created=now, updated=now, status=Status.PERSON.value, familiarity=Familiarity.NONE.value
+        )
     for attr in ("name", "company", "email", "notes", "referred_by"):
         value = getattr(row, attr)
         if value and value != getattr(contact, attr):
@@ -85,13 +94,21 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
         if target is Familiarity.PERSONAL:
             contact.known_by = desk.rep
         changed = True
+    source = _source(row, report)
+    if source and source != contact.source:
+        contact.source = source
+        changed = True
     if row.do_not_call and (row.do_not_call.strip().lower() in _TRUE) != bool(contact.do_not_call):
         contact.do_not_call = row.do_not_call.strip().lower() in _TRUE
         changed = True
     if changed or created:
         contact.updated = now
         contact.save()
-    linked = {cp.phone_id for cp in ContactPhone.select(ContactPhone.phone).where(ContactPhone.contact == contact)} if not created else set()
+    linked = (
+        {cp.phone_id for cp in ContactPhone.select(ContactPhone.phone).where(ContactPhone.contact == contact)}
+        if not created
+        else set()
+    )
     for number in parsed:
         phone = phones.get(number.key or "")
         if phone is None:
@@ -143,4 +160,14 @@ def _familiarity(row: Row, report: ImportReport) -> str:
     report.problem(
         row.line, tr("import", "unknown familiarity {value!r} ignored").format(value=row.familiarity)
     )
+    return ""
+
+
+def _source(row: Row, report: ImportReport) -> str:
+    value = row.source.strip().lower()
+    if not value:
+        return ""
+    if value in {s.value for s in Source}:
+        return value
+    report.problem(row.line, tr("import", "unknown source {value!r} ignored").format(value=row.source))
     return ""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from pathlib import Path
 
 from companion.i18n import tr
-from companion.importers import ImportProblem, ImportReport, Row
+from companion.importers import ImportFileError, ImportReport, Row
 
 MAX_FILE = 512 * 1024 * 1024
 
@@ -23,6 +24,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "referred_by": ("referred_by", "referrer", "recommended_by", "рекомендация", "рекомендовал"),
     "familiarity": ("familiarity", "знакомство"),
     "do_not_call": ("do_not_call", "dnc", "не_звонить"),
+    "source": ("source", "источник"),
 }
 _EXTRA_PHONE = re.compile(r"^(phone|tel|telephone|телефон)_?\d+$")
 _FIRST = ("first_name", "given_name", "имя")
@@ -34,12 +36,26 @@ def _norm(header: str) -> str:
 
 
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else windows-1251 (Russian Excel); refuse binary."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode text"), else
+    windows-1251 (Russian Excel); refuse binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                tr("import", "{file}: damaged UTF-16 text.").format(file=path.name)
+            ) from None
+        if "\x00" in text or not text.strip():
+            data = text.encode("utf-8")  # empty or binary after all: refused below
+        else:
+            return text
     if not data.strip():
-        raise ImportProblem(tr("import", "{file} is empty.").format(file=path.name))
+        raise ImportFileError(tr("import", "{file} is empty.").format(file=path.name))
     head = data[:8192]
     if b"\x00" in head:
-        raise ImportProblem(tr("import", "{file} is not a CSV file (it looks binary).").format(file=path.name))
+        raise ImportFileError(
+            tr("import", "{file} is not a CSV file (it looks binary).").format(file=path.name)
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -47,7 +63,7 @@ def decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("cp1251")
     except UnicodeDecodeError:
-        raise ImportProblem(
+        raise ImportFileError(
             tr("import", "{file}: unknown text encoding (save it as UTF-8).").format(file=path.name)
         ) from None
 
@@ -66,7 +82,7 @@ def header_map(headers: list[str], mapping: dict[str, str]) -> dict[str, list[in
     for field_name, column in mapping.items():
         key = _norm(column)
         if key not in normed:
-            raise ImportProblem(
+            raise ImportFileError(
                 tr("import", "--map: there is no column {column!r} (columns: {columns}).").format(
                     column=column, columns=", ".join(h for h in headers if h)
                 )
@@ -92,28 +108,32 @@ def read_csv(path: Path, mapping: dict[str, str]) -> tuple[list[Row], ImportRepo
     try:
         size = path.stat().st_size
         if size > MAX_FILE:
-            raise ImportProblem(tr("import", "{file} is too large to import.").format(file=path.name))
+            raise ImportFileError(tr("import", "{file} is too large to import.").format(file=path.name))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ImportProblem(tr("import", "There is no file {file}.").format(file=path)) from None
+        raise ImportFileError(tr("import", "There is no file {file}.").format(file=path)) from None
     except IsADirectoryError:
-        raise ImportProblem(tr("import", "{file} is a folder, not a file.").format(file=path)) from None
+        raise ImportFileError(tr("import", "{file} is a folder, not a file.").format(file=path)) from None
     except OSError as exc:
-        raise ImportProblem(tr("import", "Cannot read {file}: {why}.").format(file=path, why=exc.strerror)) from None
+        raise ImportFileError(
+            tr("import", "Cannot read {file}: {why}.").format(file=path, why=exc.strerror)
+        ) from None
     text = decode(data, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     report = ImportReport()
     rows: list[Row] = []
+    line = 1  # where the record being read starts (a quoted cell may span lines)
     try:
         headers = next(reader, None)
         if not headers or not any(h.strip() for h in headers):
-            raise ImportProblem(tr("import", "{file} has no header row.").format(file=path.name))
+            raise ImportFileError(tr("import", "{file} has no header row.").format(file=path.name))
         columns = header_map(headers, mapping)
         if "phone" not in columns:
-            raise ImportProblem(
-                tr("import", "{file} has no phone column (columns: {columns}); name it with --map phone=COLUMN.").format(
-                    file=path.name, columns=", ".join(h for h in headers if h.strip())
-                )
+            raise ImportFileError(
+                tr(
+                    "import",
+                    "{file} has no phone column (columns: {columns}); name it with --map phone=COLUMN.",
+                ).format(file=path.name, columns=", ".join(h for h in headers if h.strip()))
             )
         while True:
             line = reader.line_num + 1
@@ -125,9 +145,9 @@ def read_csv(path: Path, mapping: dict[str, str]) -> tuple[list[Row], ImportRepo
                 continue
             rows.append(_row(line, cells, columns))
     except csv.Error as exc:
-        raise ImportProblem(
+        raise ImportFileError(
             tr("import", "{file}, line {line}: broken CSV ({why}).").format(
-                file=path.name, line=reader.line_num, why=exc
+                file=path.name, line=line, why=exc
             )
         ) from None
     return rows, report
@@ -144,7 +164,7 @@ def _row(line: int, cells: list[str], columns: dict[str, list[int]]) -> Row:
             for i in indexes:
                 row.phones.extend(p for p in re.split(r"[;\n]|:::", _cell(cells, i)) if p.strip())
         elif field_name == "name":
-            setattr(row, "name", " ".join(v for v in (_cell(cells, i) for i in indexes) if v))
+            row.name = " ".join(v for v in (_cell(cells, i) for i in indexes) if v)
         else:
             setattr(row, field_name, _cell(cells, indexes[0]))
     return row

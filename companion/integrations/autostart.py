@@ -5,6 +5,7 @@ Linux: an XDG autostart ``.desktop`` file. Windows: ``HKCU\\…\\Run``. macOS: a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import plistlib
 import shlex
@@ -36,7 +37,9 @@ def is_enabled() -> bool:
         import winreg
 
         try:
-            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run") as key:
+            with winreg.OpenKey(
+                winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run"
+            ) as key:
                 winreg.QueryValueEx(key, NAME)
             return True
         except OSError:
@@ -58,10 +61,8 @@ def set_enabled(enabled: bool) -> None:
             if enabled:
                 winreg.SetValueEx(key, NAME, 0, winreg.REG_SZ, subprocess.list2cmdline(cmd))
             else:
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     winreg.DeleteValue(key, NAME)
-                except FileNotFoundError:
-                    pass
         return
     if sys.platform == "darwin":  # pragma: no cover - macOS only
         agent = _launch_agent()

@@ -25,12 +25,12 @@ def is_url(target: str) -> bool:
 def open_database(target: str | os.PathLike[str]) -> Database:
     """Open (creating if needed) and migrate the database at ``target``; bind the models."""
     text = os.fspath(target)
-    if is_url(text):
-        database = _open_url(text)
-    else:
-        database = _open_sqlite(Path(text).expanduser())
+    database = _open_url(text) if is_url(text) else _open_sqlite(Path(text).expanduser())
     try:
         migrate(database)
+        if isinstance(database, SqliteDatabase):
+            # only now that the file is known to be ours: WAL is written into the file itself
+            database.execute_sql("PRAGMA journal_mode = wal")
     except DatabaseError as exc:
         database.close()
         raise StoreError(f"{text}: cannot use this database ({exc}).") from exc
@@ -49,18 +49,23 @@ def _open_sqlite(path: Path) -> Database:
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file.")
     if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as fh:
-            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise StoreError(f"{path} is not a Call Companion database (not an SQLite file).")
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {exc.strerror}.") from exc
+        if header != SQLITE_HEADER:
+            raise StoreError(f"{path} is not a Call Companion database (not an SQLite file).")
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {path}: {exc.strerror}.") from exc
+    # Connection settings only: nothing here writes to the file. WAL (which does) is switched
+    # on by open_database once migrate() has made sure the file is ours and not too new.
     database = SqliteDatabase(
         str(path),
         pragmas={
-            "journal_mode": "wal",
             "foreign_keys": 1,
             "synchronous": "full",  # a logged outcome survives even a power cut
             "busy_timeout": 5000,
@@ -83,7 +88,7 @@ def _open_url(url: str) -> Database:
     except (ImportError, RuntimeError) as exc:
         raise StoreError(f"no database driver for {url.split('://')[0]} ({exc}).") from exc
     except ValueError as exc:
-        raise StoreError(f"not a database URL: {exc}.") from exc
+        raise StoreError(f"not a database URL: {str(exc).rstrip('.')}.") from exc
     db.initialize(database)
     try:
         database.connect(reuse_if_open=True)

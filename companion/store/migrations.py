@@ -55,15 +55,22 @@ def _set_version(database: Database, version: int) -> None:
     if not database.table_exists("schema_version"):
         database.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     database.execute_sql("DELETE FROM schema_version")
-    database.execute_sql("INSERT INTO schema_version (version) VALUES (%s)" % int(version))
+    database.execute_sql(f"INSERT INTO schema_version (version) VALUES ({int(version)})")
 
 
 def _check_ours(database: Database, version: int) -> None:
+    """Ours carries our application_id (set with every version bump); an empty file is new.
+
+    Anything else — another program's tables, or a ``user_version`` without our id (many
+    programs use user_version) — is refused before anything is written to it.
+    """
     if not isinstance(database, SqliteDatabase):
         return
     app_id = int(database.execute_sql("PRAGMA application_id").fetchone()[0])
-    tables = database.get_tables()
-    if app_id not in (0, APPLICATION_ID) or (version == 0 and tables):
+    if app_id == APPLICATION_ID:
+        return
+    objects = int(database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    if app_id != 0 or version != 0 or objects:
         raise StoreError(f"{database.database} is an SQLite file of another program, not ours.")
 
 
@@ -91,7 +98,11 @@ def migrate(database: Database, steps: Sequence[Step] = STEPS) -> int:
         return current
     if current > 0 and isinstance(database, SqliteDatabase) and database.database != ":memory:":
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        backup_sqlite(database, Path(f"{database.database}.v{current}-{stamp}.bak"))
+        target_file = Path(f"{database.database}.v{current}-{stamp}.bak")
+        try:
+            backup_sqlite(database, target_file)
+        except (sqlite3.Error, OSError) as exc:  # no upgrade without a backup
+            raise StoreError(f"cannot back up {database.database} before upgrading it: {exc}.") from exc
     for version in range(current, target):
         with database.atomic():
             steps[version](database)

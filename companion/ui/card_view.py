@@ -458,7 +458,9 @@ class CardView(QWidget):
         self._show_chooser(card)
         unknown = card.contact is None and not card.candidates and card.number.key is not None
         self.save_toggle.setVisible(unknown and self.saver is not None and not self.save_form.isVisible())
-        first_time = card.direction is Direction.IN and kind is Kind.FIRST_TIME and card.number.key is not None
+        first_time = (
+            card.direction is Direction.IN and kind is Kind.FIRST_TIME and card.number.key is not None
+        )
         self.source_box.setVisible(first_time)
         self.source_buttons.relayout()
         self._show_overrides(card)
@@ -583,7 +585,11 @@ class CardView(QWidget):
         if card is None:
             return None
         referrer = self.override_referrer.text().strip() if self.override is Kind.REFERRAL else None
-        if self.override is Kind.REFERRAL and not referrer and not (card.contact and card.contact.referred_by):
+        if (
+            self.override is Kind.REFERRAL
+            and not referrer
+            and not (card.contact and card.contact.referred_by)
+        ):
             self.error.setText(self.tr("Who recommended us? Enter the name, then log."))
             self.error.show()
             self.override_referrer.setFocus()

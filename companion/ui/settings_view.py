@@ -160,7 +160,9 @@ class SettingsView(QWidget):
             if self.autostart.isEnabled() and self.autostart.isChecked() != autostart.is_enabled():
                 autostart.set_enabled(self.autostart.isChecked())
         except OSError as exc:
-            self._say(self.tr("Could not change start-up: {why}").format(why=exc.strerror or exc), WARNING_COLOUR)
+            self._say(
+                self.tr("Could not change start-up: {why}").format(why=exc.strerror or exc), WARNING_COLOUR
+            )
             return
         language_changed = new.lang != self.settings.lang
         self.settings = new

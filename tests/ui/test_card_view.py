@@ -57,7 +57,9 @@ def test_the_card_names_each_kind_on_the_strip(view: CardView, desk: Desk, setup
     assert "Ирина Соколова" in view.person.text()
 
 
-def test_a_callback_outcome_makes_the_next_outgoing_card_callback_expected(view: CardView, desk: Desk) -> None:
+def test_a_callback_outcome_makes_the_next_outgoing_card_callback_expected(
+    view: CardView, desk: Desk
+) -> None:
     add(desk, "Евгений", "+7 499 322-46-85")
     desk.log("+74993224685", "in", "callback", promise="the price list")
     view.show_number("8 (499) 322-46-85", "out")

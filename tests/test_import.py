@@ -1,0 +1,360 @@
+"""Importing contacts from a generic CSV file (and exporting them back)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from companion.desk import Desk
+from companion.importers import ImportFileError, ImportReport, import_file, parse_mapping
+from companion.method import Kind, Status
+from companion.store.models import Contact, ContactPhone, Phone
+from companion.transfer import export_contacts
+
+IVAN = "+74993224685"
+OLGA = "+79161234567"
+PAVEL = "+74951112233"
+MARIA = "+78121234567"
+
+
+def csv_file(tmp_path: Path, text: str, *, encoding: str = "utf-8", name: str = "contacts.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(desk: Desk, path: Path, familiarity: str = "company", **mapping: str) -> ImportReport:
+    return import_file(desk, path, familiarity=familiarity, mapping=mapping)
+
+
+def counts(report: ImportReport) -> tuple[int, int, int, int]:
+    return report.created, report.updated, report.unchanged, report.skipped
+
+
+def contact(name: str) -> Contact:
+    return Contact.get(Contact.name == name)
+
+
+def numbers_of(person: Contact) -> list[str]:
+    query = Phone.select(Phone.number).join(ContactPhone).where(ContactPhone.contact == person)
+    return sorted(p.number for p in query.order_by(ContactPhone.id))
+
+
+def everything() -> list[tuple[object, ...]]:
+    """All contacts with their numbers: what an import may or may not have changed."""
+    return [
+        (c.name, c.company, c.email, c.notes, c.status, c.referred_by, c.familiarity, c.source)
+        + (bool(c.do_not_call), *numbers_of(c))
+        for c in Contact.select().order_by(Contact.id)
+    ]
+
+
+# --- columns -----------------------------------------------------------------------------
+
+
+def test_columns_are_matched_by_name_in_any_case(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "Name,PHONE,phone2,Company,EMAIL,Notes,Status,Referred_By,Familiarity\n"
+        f"Ivan Petrov,{IVAN}; {OLGA},{PAVEL},Acme,ivan@acme.example,likes mornings,client,Olga,personal\n",
+    )
+    report = load(desk, path)
+    assert counts(report) == (1, 0, 0, 0)
+    assert report.problems == []
+    ivan = contact("Ivan Petrov")
+    assert (ivan.company, ivan.email, ivan.notes) == ("Acme", "ivan@acme.example", "likes mornings")
+    assert (ivan.status, ivan.referred_by, ivan.familiarity) == ("client", "Olga", "personal")
+    assert numbers_of(ivan) == sorted([IVAN, OLGA, PAVEL])
+
+
+def test_several_numbers_in_one_cell_are_split_on_semicolons(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, f'name,phone\nIvan,"8 (499) 322-46-85;+7 916 123-45-67 ; {PAVEL}"\n')
+    load(desk, path)
+    assert numbers_of(contact("Ivan")) == sorted([IVAN, OLGA, PAVEL])
+
+
+def test_a_column_with_another_name_is_mapped(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, f"Client,Tel.,Firm\nIvan,{IVAN},Acme\n")
+    load(desk, path, **parse_mapping("name=Client, phone=Tel.,company=firm"))
+    ivan = contact("Ivan")
+    assert (ivan.company, numbers_of(ivan)) == ("Acme", [IVAN])
+
+
+def test_first_and_last_name_columns_make_the_name(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, f"Фамилия;Имя;Телефон\nПетров;Иван;{IVAN}\n")
+    load(desk, path)
+    assert numbers_of(contact("Иван Петров")) == [IVAN]
+
+
+# --- familiarity and status --------------------------------------------------------------
+
+
+def test_rows_that_do_not_say_take_the_familiarity_of_the_import(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "name,phone,familiarity\n"
+        f"Ivan,{IVAN},\n"  # does not say: the import's default, company
+        f"Olga,{OLGA},personal\n"
+        f"Pavel,{PAVEL},none\n",
+    )
+    load(desk, path)
+    assert desk.lookup(IVAN, "out").kind is Kind.WARM
+    assert desk.lookup(OLGA, "out").kind is Kind.HOT
+    assert desk.lookup(PAVEL, "out").kind is Kind.COLD
+    assert desk.lookup(IVAN, "in").kind is Kind.RETURNING
+
+
+def test_a_bought_list_imported_with_familiarity_none_is_cold(desk: Desk, tmp_path: Path) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone\nIvan,{IVAN}\n"), familiarity="none")
+    assert desk.lookup(IVAN, "out").kind is Kind.COLD
+    assert desk.lookup(IVAN, "in").kind is Kind.FIRST_TIME
+
+
+def test_statuses_in_the_file_set_the_kind(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        f"name,phone,status\nIvan,{IVAN},клиент\nOlga,{OLGA},prospect\nPavel,{PAVEL},person\n",
+    )
+    load(desk, path, familiarity="none")
+    assert [contact(n).status for n in ("Ivan", "Olga", "Pavel")] == ["client", "prospect", "person"]
+    assert desk.lookup(IVAN, "in").kind is Kind.REPEAT
+    assert desk.lookup(OLGA, "in").kind is Kind.RETURNING
+    assert desk.lookup(PAVEL, "in").kind is Kind.FIRST_TIME
+
+
+def test_a_status_in_the_file_never_lowers_an_existing_one(desk: Desk, tmp_path: Path) -> None:
+    desk.log(IVAN, "out", "deal")  # Ivan became a client by a deal
+    load(desk, csv_file(tmp_path, f"name,phone,status\nIvan,{IVAN},person\nOlga,{OLGA},prospect\n"))
+    load(desk, csv_file(tmp_path, f"name,phone,status\nOlga,{OLGA},client\n", name="again.csv"))
+    ivan = Contact.select().join(ContactPhone).join(Phone).where(Phone.number == IVAN).get()
+    assert ivan.status == Status.CLIENT
+    assert contact("Olga").status == Status.CLIENT  # raising is fine
+
+
+def test_an_unknown_status_is_reported_and_the_row_still_imported(desk: Desk, tmp_path: Path) -> None:
+    report = load(desk, csv_file(tmp_path, f"name,phone,status\nIvan,{IVAN},VIP\n"))
+    assert counts(report) == (1, 0, 0, 0)
+    assert report.problems == ["line 2: unknown status 'VIP' ignored"]
+    assert contact("Ivan").status == "person"
+
+
+# --- bad rows ----------------------------------------------------------------------------
+
+
+def test_rows_with_unusable_numbers_are_reported_by_line_and_skipped(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "name,phone\n"
+        f"Ivan,{IVAN}\n"
+        "Nobody,not a number\n"
+        "Empty,\n"
+        f"Olga,+7 999; {OLGA}\n",  # one bad number of two: Olga goes in with the good one
+    )
+    report = load(desk, path)
+    assert counts(report) == (2, 0, 0, 2)
+    assert report.problems == [
+        "line 3: not a usable number: 'not a number'",
+        "line 3: skipped: no usable number",
+        "line 4: no phone number; skipped",
+        "line 5: not a usable number: '+7 999'",
+    ]
+    assert [c.name for c in Contact.select().order_by(Contact.id)] == ["Ivan", "Olga"]
+    assert numbers_of(contact("Olga")) == [OLGA]
+
+
+def test_line_numbers_count_the_lines_of_a_quoted_cell(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        f'name,phone,notes\nIvan,{IVAN},"first line\nsecond line\nthird"\nNobody,12-34-xx-zz,\n',
+    )
+    report = load(desk, path)
+    assert contact("Ivan").notes == "first line\nsecond line\nthird"
+    assert report.problems[0].startswith("line 5: ")
+
+
+def test_an_import_is_one_transaction(desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion.importers import apply
+
+    real = apply._apply
+
+    def failing_on_the_third_row(desk, row, *args):  # type: ignore[no-untyped-def]
+        if row.line == 4:
+            raise OSError("disk full")
+        return real(desk, row, *args)
+
+    monkeypatch.setattr(apply, "_apply", failing_on_the_third_row)
+    path = csv_file(tmp_path, f"name,phone\nIvan,{IVAN}\nOlga,{OLGA}\nPavel,{PAVEL}\n")
+    with pytest.raises(OSError):
+        load(desk, path)
+    assert Contact.select().count() == 0
+    assert Phone.select().count() == 0
+
+
+# --- file formats ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","], ids=["semicolon", "tab", "comma"])
+def test_the_delimiter_is_recognised(desk: Desk, tmp_path: Path, delimiter: str) -> None:
+    rows = [["name", "phone", "company"], ["Ivan Petrov", "8 (499) 322-46-85", "Acme, Inc"]]
+    text = "\n".join(delimiter.join(f'"{c}"' if "," in c else c for c in row) for row in rows) + "\n"
+    load(desk, csv_file(tmp_path, text))
+    ivan = contact("Ivan Petrov")
+    assert (ivan.company, numbers_of(ivan)) == ("Acme, Inc", [IVAN])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1251", "utf-16"])
+def test_cyrillic_files_in_the_encodings_excel_writes(desk: Desk, tmp_path: Path, encoding: str) -> None:
+    text = f"ФИО;Телефон;Компания;Статус\r\nИван Петров;{IVAN};ООО «Ромашка»;клиент\r\n"
+    report = load(desk, csv_file(tmp_path, text, encoding=encoding))
+    assert counts(report) == (1, 0, 0, 0)
+    ivan = contact("Иван Петров")
+    assert (ivan.company, ivan.status, numbers_of(ivan)) == ("ООО «Ромашка»", "client", [IVAN])
+
+
+def test_a_header_only_file_imports_nothing(desk: Desk, tmp_path: Path) -> None:
+    report = load(desk, csv_file(tmp_path, "name,phone\n"))
+    assert counts(report) == (0, 0, 0, 0)
+    assert report.problems == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b" \r\n\r\n", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not a CSV file"),
+        (bytes(range(256)) * 8, "not a CSV file"),
+        (f'name,phone\nIvan,{IVAN}\n"Olga,{OLGA}\nPavel,{PAVEL}\n'.encode(), "line 3: broken CSV"),
+        (f"name,company\nIvan,{IVAN}\n".encode(), "no phone column (columns: name, company)"),
+    ],
+    ids=["empty", "blank", "png", "binary", "unterminated-quote", "no-phone-column"],
+)
+def test_a_file_that_cannot_be_imported_is_refused_whole(
+    desk: Desk, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        load(desk, path)
+    assert Contact.select().count() == 0
+
+
+def test_a_missing_file_or_a_folder_is_refused(desk: Desk, tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match="no file"):
+        load(desk, tmp_path / "missing.csv")
+    with pytest.raises(ImportFileError, match="folder"):
+        load(desk, tmp_path)
+
+
+def test_a_map_naming_a_missing_column_is_refused(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, f"Name,Tel\nIvan,{IVAN}\n")
+    with pytest.raises(ImportFileError, match=r"no column 'Mobile' \(columns: Name, Tel\)"):
+        load(desk, path, phone="Mobile")
+    assert Contact.select().count() == 0
+
+
+@pytest.mark.parametrize("text", ["phone", "phone=", "birthday=Born"])
+def test_a_map_that_is_not_field_equals_column_is_refused(text: str) -> None:
+    with pytest.raises(ImportFileError, match="--map"):
+        parse_mapping(text)
+
+
+# --- importing again ---------------------------------------------------------------------
+
+
+def test_importing_again_updates_instead_of_duplicating(desk: Desk, tmp_path: Path) -> None:
+    first = csv_file(tmp_path, f"name,phone,company\nIvan,{IVAN},Acme\nOlga,{OLGA},Beta\n")
+    assert counts(load(desk, first)) == (2, 0, 0, 0)
+    assert counts(load(desk, first)) == (0, 0, 2, 0)
+    second = csv_file(
+        tmp_path,
+        f"name,phone,company\nIvan,{IVAN},Acme Group\nOlga,{OLGA},Beta\nPavel,{PAVEL},\n",
+        name="second.csv",
+    )
+    assert counts(load(desk, second)) == (1, 1, 1, 0)
+    assert Contact.select().count() == 3
+    assert contact("Ivan").company == "Acme Group"
+
+
+def test_an_empty_cell_never_erases_what_is_known(desk: Desk, tmp_path: Path) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone,company,email\nIvan,{IVAN},Acme,ivan@acme.example\n"))
+    again = csv_file(tmp_path, f"name,phone,company,email\nIvan,{IVAN},,\n", name="again.csv")
+    assert counts(load(desk, again)) == (0, 0, 1, 0)
+    assert (contact("Ivan").company, contact("Ivan").email) == ("Acme", "ivan@acme.example")
+
+
+def test_a_new_number_for_a_known_person_is_added_to_them(desk: Desk, tmp_path: Path) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone\nIvan,{IVAN}\n"))
+    report = load(desk, csv_file(tmp_path, f"name,phone\nIvan,{IVAN};{OLGA}\n", name="more.csv"))
+    assert counts(report) == (0, 1, 0, 0)
+    assert numbers_of(contact("Ivan")) == sorted([IVAN, OLGA])
+
+
+def test_an_import_names_a_number_that_was_logged_before(desk: Desk, tmp_path: Path) -> None:
+    desk.log(IVAN, "in", "interested")  # an unnamed prospect
+    report = load(desk, csv_file(tmp_path, f"name,phone\nIvan Petrov,{IVAN}\n"))
+    assert counts(report) == (0, 1, 0, 0)
+    ivan = contact("Ivan Petrov")
+    assert ivan.status == "prospect"
+    assert Contact.select().count() == 1
+
+
+def test_a_switchboard_number_with_two_names_becomes_two_contacts(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path, f"name,phone,company\nIvan Petrov,{PAVEL},Acme\nOlga Smirnova,8 (495) 111-22-33,Acme\n"
+    )
+    assert counts(load(desk, path)) == (2, 0, 0, 0)
+    assert Phone.select().count() == 1
+    assert numbers_of(contact("Ivan Petrov")) == numbers_of(contact("Olga Smirnova")) == [PAVEL]
+    card = desk.lookup(PAVEL, "in")
+    assert card.contact is None
+    assert {c.name for c in card.candidates} == {"Ivan Petrov", "Olga Smirnova"}
+    assert counts(load(desk, path)) == (0, 0, 2, 0)
+
+
+# --- export and back ---------------------------------------------------------------------
+
+
+def _rich_data(desk: Desk, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "name,phone,company,email,notes,status,referred_by,familiarity,do_not_call\n"
+        f'Иван Петров,{IVAN};{OLGA},ООО «Ромашка»,ivan@example.ru,"two\nlines, a comma",client,,company,\n'
+        f"Olga,{PAVEL},Acme,,,prospect,Иван,personal,\n"
+        f"Reception,8 (495) 111-22-33,Acme,,,,,none,yes\n",
+        name="source.csv",
+    )
+    load(desk, path)
+    desk.log(MARIA, "in", "callback")  # an unnamed prospect created by a call
+    desk.set_source(MARIA, "advertising")
+
+
+def test_exported_contacts_import_back_unchanged(desk: Desk, tmp_path: Path) -> None:
+    _rich_data(desk, tmp_path)
+    before = everything()
+    exported = tmp_path / "contacts.csv"
+    assert export_contacts(desk, exported) == 4
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
+    report = load(desk, exported, familiarity="none")
+    assert counts(report) == (0, 0, 4, 0)
+    assert report.problems == []
+    assert everything() == before
+
+
+def test_exported_contacts_rebuild_the_same_contacts_in_a_new_database(
+    desk: Desk, tmp_path: Path, db_path: Path
+) -> None:
+    from companion.store import close_database, open_database
+
+    _rich_data(desk, tmp_path)
+    first = tmp_path / "first.csv"
+    export_contacts(desk, first)
+    close_database()
+    open_database(tmp_path / "new.sqlite3")  # the `database` fixture closes it at the end
+    report = load(desk, first, familiarity="company")
+    assert counts(report) == (4, 0, 0, 0)
+    second = tmp_path / "second.csv"
+    export_contacts(desk, second)
+    assert second.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig")
