@@ -51,9 +51,7 @@ class NumberInfo:
             "extension": self.extension,
             "place": self.place,
             "timezones": list(self.timezones),
-            "local_time": (
-                self.local_time.isoformat(timespec="minutes") if self.local_time else None
-            ),
+            "local_time": (self.local_time.isoformat(timespec="minutes") if self.local_time else None),
         }
 
 

@@ -84,13 +84,23 @@ _SCHEME = re.compile(r"^(tel|sips?|callto|phone|dial)\s*:\s*", re.IGNORECASE)
 _ANGLE = re.compile(r"^\s*(?:\"(?P<q>[^\"]*)\"|(?P<n>[^<\"]*?))\s*<(?P<uri>[^>]*)>\s*$")
 _VISUAL = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015\u2212]")
 _DIAL = re.compile(r"^\+?[0-9*#]+$")
+_USER_AT_HOST = re.compile(r"^[^@\s:<>\"]+@[^@\s]+$")
+#: ITU-T E.164: at most 15 digits including the country code.
+_E164_MAX_DIGITS = 15
 
 
 def clean_text(raw: str) -> str:
-    """Normalise Unicode (full-width digits, odd spaces) and trim."""
+    """Normalise Unicode (full-width and other script digits, odd spaces, bidi marks) and trim."""
     text = unicodedata.normalize("NFKC", raw)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t")
+    text = "".join(_ascii_digit(ch) for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t")
     return text.strip()
+
+
+def _ascii_digit(ch: str) -> str:
+    # Arabic-Indic, Devanagari, … digits: phonenumbers reads them, our own checks want 0-9
+    if ch.isdecimal() and not ch.isascii():
+        return str(unicodedata.decimal(ch, 0))
+    return ch
 
 
 def split_display_name(text: str) -> tuple[str | None, str]:
@@ -105,27 +115,37 @@ def split_display_name(text: str) -> tuple[str | None, str]:
 def uri_user_part(text: str) -> str:
     """The dialable part of a ``tel:``/``sip:``/``callto:`` URI, or ``text`` if it is not one.
 
-    ``tel:863-1234;phone-context=+1-914-555`` gives ``+1-914-555863-1234`` (RFC 3966 §5.1.5);
-    ``;ext=`` is kept as `` ext. N`` for phonenumbers to read.
+    A local number is prefixed with a global ``phone-context`` the way libphonenumber reads it:
+    ``tel:863-1234;phone-context=+1-914-555`` gives ``+1-914-555863-1234`` (RFC 3966 §5.1.5 warns
+    that this need not be a real number; :func:`parse` does better). ``;ext=`` is kept as
+    `` ext. N`` for phonenumbers to read.
     """
+    number, ext, context = _uri_parts(text)
+    if context and context.startswith("+") and not number.startswith("+"):
+        number = context + number
+    return _with_ext(number, ext)
+
+
+def _uri_parts(text: str) -> tuple[str, str | None, str | None]:
+    """(number, ext, phone-context) of a URI; ``(text, None, None)`` when ``text`` is not one."""
     text = unquote(text)
     m = _SCHEME.match(text)
-    if not m:
-        return text
-    scheme = m.group(1).lower()
-    rest = text[m.end() :]
+    if m:
+        scheme, rest = m.group(1).lower(), text[m.end() :]
+    elif _USER_AT_HOST.match(text):
+        # ``104@pbx``: a SIP caller id that lost its scheme on the way
+        scheme, rest = "sip", text
+    else:
+        return text, None, None
     if scheme == "callto":
-        rest = rest.lstrip("/")
-        rest = rest.rstrip("/")
-        inner = _SCHEME.match(rest)
-        if inner:
-            return uri_user_part(rest)
+        rest = rest.split("?", 1)[0].strip("/")
+        if _SCHEME.match(rest):
+            return _uri_parts(rest)
     if scheme in ("sip", "sips"):
         rest = rest.split("?", 1)[0]
         user = rest.split("@", 1)[0] if "@" in rest else rest
         # user:password@host — the password never is part of the number
-        user = user.split(":", 1)[0]
-        rest = user
+        rest = user.split(":", 1)[0]
     params = rest.split(";")
     number, ext, context = params[0], None, None
     for p in params[1:]:
@@ -135,11 +155,11 @@ def uri_user_part(text: str) -> str:
             ext = value
         elif name == "phone-context" and value:
             context = value
-    if context and context.startswith("+") and not number.startswith("+"):
-        number = context + number
-    if ext:
-        number = f"{number} ext. {ext}"
-    return number
+    return number, ext, context
+
+
+def _with_ext(number: str, ext: str | None) -> str:
+    return f"{number} ext. {ext}" if ext else number
 
 
 def parse(raw: str | None, region: str | None = None) -> Number:
@@ -156,23 +176,31 @@ def parse(raw: str | None, region: str | None = None) -> Number:
     display_name, text = split_display_name(text)
     if text.lower() in WITHHELD_WORDS or not text:
         return _withheld(raw, display_name)
-    user = uri_user_part(text).strip()
-    if user.lower() in WITHHELD_WORDS or not user:
+    number, ext, context = _uri_parts(text)
+    number = number.strip()
+    if number.lower() in WITHHELD_WORDS or not number:
         return _withheld(raw, display_name)
+    user = _with_ext(number, ext)
+    local = _VISUAL.sub("", user)
+    pn: PhoneNumber | None = None
+    if context and context.startswith("+") and not local.startswith("+"):
+        # a local number (RFC 3966 §5.1.5) and the global number it is dialled within
+        pn = _parse_in_context(_VISUAL.sub("", number), ext, context)
+        user = _with_ext(context + number, ext)
+    short = len(local) <= MAX_EXTENSION_DIGITS or not local.isdigit()
+    if pn is None and short and _DIAL.match(local) and not local.startswith("+"):
+        return Number(
+            input=raw,
+            shape=Shape.EXTENSION,
+            key=local,
+            international=local,
+            national=local,
+            human=local,
+            display_name=display_name,
+        )
     compact = _VISUAL.sub("", user)
-    if _DIAL.match(compact) and not compact.startswith("+"):
-        digits = compact
-        if len(digits) <= MAX_EXTENSION_DIGITS or not digits.isdigit():
-            return Number(
-                input=raw,
-                shape=Shape.EXTENSION,
-                key=digits,
-                international=digits,
-                national=digits,
-                human=digits,
-                display_name=display_name,
-            )
-    pn = _parse_phone(user, compact, region)
+    if pn is None:
+        pn = _parse_phone(user, compact, region)
     if pn is None:
         digits = re.sub(r"[^0-9+]", "", compact)
         key = digits if re.search(r"\d{3,}", digits) else None
@@ -180,9 +208,9 @@ def parse(raw: str | None, region: str | None = None) -> Number:
             input=raw,
             shape=Shape.PHONE if key else Shape.INVALID,
             key=key,
-            human=user,
-            international=user,
-            national=user,
+            human=text,
+            international=text,
+            national=text,
             display_name=display_name,
         )
     valid = phonenumbers.is_valid_number(pn)
@@ -191,7 +219,7 @@ def parse(raw: str | None, region: str | None = None) -> Number:
     national = phonenumbers.format_number(pn, PhoneNumberFormat.NATIONAL)
     number_region = phonenumbers.region_code_for_number(pn)
     if not valid:
-        human = user
+        human = text
     elif number_region and number_region == region:
         human = national
     else:
@@ -239,6 +267,33 @@ def _parse_phone(user: str, compact: str, region: str | None) -> PhoneNumber | N
             return pn
         first = first or pn
     return first
+
+
+def _parse_in_context(local: str, ext: str | None, context: str) -> PhoneNumber | None:
+    """A local number read within a global-number ``phone-context``; None unless valid.
+
+    The context holds the leading digits of the numbers where the local number is dialled, but
+    simply prepending them "cannot be relied upon" (RFC 3966 §5.1.5). The longest leading part
+    of the context (at least its country code) that makes a valid number wins, so
+    ``863-1234`` within ``+1-914-555`` is +1 914 863 1234, as a phone in that context dials it.
+    """
+    digits = re.sub(r"\D", "", context)
+    if not digits or not local.isdigit():
+        return None
+    country = next(
+        (n for n in (1, 2, 3) if phonenumbers.region_code_for_country_code(int(digits[:n])) != "ZZ"),
+        None,
+    )
+    if country is None:
+        return None
+    for end in range(min(len(digits), _E164_MAX_DIGITS - len(local)), country - 1, -1):
+        try:
+            pn = phonenumbers.parse(_with_ext(f"+{digits[:end]}{local}", ext), None)
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(pn):
+            return pn
+    return None
 
 
 def _type_name(pn: PhoneNumber) -> str:
