@@ -21,7 +21,7 @@ from peewee import Case, ColumnBase, Expression, SqliteDatabase, fn
 from companion import numbers
 from companion.card import ContactInfo
 from companion.desk import BadInput, Desk, to_db
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.method import Familiarity, Status
 from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
 
@@ -112,7 +112,7 @@ class Book:
     def get(self, contact_id: int) -> ContactInfo:
         contact = Contact.get_or_none(Contact.id == contact_id)
         if contact is None:
-            raise BadInput(tr("book", "That contact no longer exists."))
+            raise BadInput(translate("book", "That contact no longer exists."))
         return _infos([contact])[0]
 
     # --- writing ---------------------------------------------------------------------
@@ -128,7 +128,7 @@ class Book:
             parsed = self._numbers(draft.numbers, kept)
             name, company = draft.name.strip(), draft.company.strip()
             if not (name or company or parsed):
-                raise BadInput(tr("book", "Enter a name, a company or a number."))
+                raise BadInput(translate("book", "Enter a name, a company or a number."))
             now = self._now()
             if contact is None:
                 contact = Contact(created=now)
@@ -155,7 +155,7 @@ class Book:
     def _contact(self, contact_id: int) -> Contact:
         contact = Contact.get_or_none(Contact.id == contact_id)
         if contact is None:
-            raise BadInput(tr("book", "That contact no longer exists."))
+            raise BadInput(translate("book", "That contact no longer exists."))
         return contact
 
     def _numbers(self, raws: list[str], kept: set[str]) -> list[numbers.Number]:
@@ -170,7 +170,7 @@ class Book:
             )
             if not usable:
                 raise BadInput(
-                    tr("book", "“{raw}” is not a phone number that can be called: check the digits.").format(
+                    translate("book", "“{raw}” is not a phone number that can be called: check the digits.").format(
                         raw=raw.strip()[:60]
                     )
                 )
@@ -231,7 +231,7 @@ class Book:
         its empty fields are filled from ``other``, notes are joined, the higher status and
         the closer familiarity win, and ``other`` is deleted."""
         if keep_id == other_id:
-            raise BadInput(tr("book", "Choose two different contacts to merge."))
+            raise BadInput(translate("book", "Choose two different contacts to merge."))
         with db.atomic():
             keep = self._contact(keep_id)
             other = self._contact(other_id)
@@ -273,7 +273,7 @@ class Book:
         fam = _familiarity(familiarity)
         number = self.desk.parse(raw)
         if number.key is None:
-            raise BadInput(tr("book", "A withheld number cannot be saved."))
+            raise BadInput(translate("book", "A withheld number cannot be saved."))
         with db.atomic():
             now = self._now()
             contact = Contact.create(
@@ -393,7 +393,7 @@ def _status(value: str) -> Status:
         return Status(value)
     except ValueError:
         raise BadInput(
-            tr("book", "Unknown status {value!r}: use person, prospect or client.").format(value=value)
+            translate("book", "Unknown status {value!r}: use person, prospect or client.").format(value=value)
         ) from None
 
 
@@ -402,5 +402,5 @@ def _familiarity(value: str) -> Familiarity:
         return Familiarity(value)
     except ValueError:
         raise BadInput(
-            tr("book", "Unknown familiarity {value!r}: use personal, company or none.").format(value=value)
+            translate("book", "Unknown familiarity {value!r}: use personal, company or none.").format(value=value)
         ) from None

@@ -20,7 +20,7 @@ from companion import i18n
 from companion.card import CallbackInfo, CallInfo, Card
 from companion.config import DEMO_FILE, Settings, data_dir, default_database, load_settings
 from companion.desk import BadInput, Desk
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.method import OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
 
 URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     settings = Settings(**{**settings.__dict__, **overrides}).resolved()
     if args.region and not _known_region(args.region):
         return _fail(
-            tr("cli", "Unknown region {code}: use a two-letter country code such as RU or US.").format(
+            translate("cli", "Unknown region {code}: use a two-letter country code such as RU or US.").format(
                 code=args.region
             )
         )
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except (BadInput, StoreError) as exc:
         return _fail(str(exc))
     except DatabaseError as exc:  # locked, disk full, damaged: any transaction was rolled back
-        return _fail(tr("cli", "{db}: cannot use this database ({why}).").format(db=target, why=exc))
+        return _fail(translate("cli", "{db}: cannot use this database ({why}).").format(db=target, why=exc))
     finally:
         database.close()
 
@@ -162,8 +162,8 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
     elif command == "ended":
         call = desk.end_call(args.number)
         if call is None:
-            return _fail(tr("cli", "No call in progress to end."))
-        print(tr("cli", "Call ended after {s} s.").format(s=call.duration_seconds or 0), file=out)
+            return _fail(translate("cli", "No call in progress to end."))
+        print(translate("cli", "Call ended after {s} s.").format(s=call.duration_seconds or 0), file=out)
     elif command == "log":
         logged = desk.log(
             args.number,
@@ -193,12 +193,12 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
 
         path = Path(args.file)
         count = (export_calls if args.what == "calls" else export_contacts)(desk, path)
-        print(tr("cli", "Exported {n} rows to {path}.").format(n=count, path=path), file=out)
+        print(translate("cli", "Exported {n} rows to {path}.").format(n=count, path=path), file=out)
     elif command == "demo":
         from companion.demo import DEMO_TOUR, fill_demo
 
         if fill_demo(desk):
-            print(tr("cli", "Demo database created with sample people and calls."), file=out)
+            print(translate("cli", "Demo database created with sample people and calls."), file=out)
         if not args.print:
             return _window(desk)
         for raw, direction in DEMO_TOUR:
@@ -216,7 +216,7 @@ def _window(desk: Desk) -> int:
     try:
         from companion.ui.app import run_window
     except ImportError as exc:  # Qt's libraries missing on this machine
-        return _fail(tr("cli", "The window cannot start: {why}.").format(why=exc))
+        return _fail(translate("cli", "The window cannot start: {why}.").format(why=exc))
     from companion.config import save_settings
 
     return run_window(desk, load_settings(), save_settings)
@@ -246,61 +246,67 @@ def _print_card(card: Card, out: TextIO, *, as_json: bool) -> None:
     if as_json:
         _print_json(card.to_json(), out)
         return
-    temp = tr("method", TEMPERATURE_NAMES[card.temperature]).upper()
+    temp = translate("method", TEMPERATURE_NAMES[card.temperature]).upper()
     print(f"{card.title}  [{temp}]", file=out)
     print(f"  {card.reminder}", file=out)
     if card.contact is not None:
         c = card.contact
-        parts = [c.name or tr("cli", "(no name)")]
+        parts = [c.name or translate("cli", "(no name)")]
         if c.company:
             parts.append(c.company)
-        parts.append(tr("method", STATUS_NAMES[Status(c.status)]))
+        parts.append(translate("method", STATUS_NAMES[Status(c.status)]))
         print("  " + " · ".join(parts), file=out)
     elif card.candidates:
         names = ", ".join(c.display_name for c in card.candidates)
-        print("  " + tr("cli", "Shared by: {names}").format(names=names), file=out)
+        print("  " + translate("cli", "Shared by: {names}").format(names=names), file=out)
     else:
-        print("  " + tr("cli", "Not in your contacts."), file=out)
+        print("  " + translate("cli", "Not in your contacts."), file=out)
     n = card.number
-    line = [n.human or n.input or tr("cli", "(no number)")]
+    line = [n.human or n.input or translate("cli", "(no number)")]
     if n.place:
         line.append(n.place)
     if n.local_time is not None:
-        line.append(tr("cli", "their time {t}").format(t=n.local_time.strftime("%H:%M")))
+        line.append(translate("cli", "their time {t}").format(t=n.local_time.strftime("%H:%M")))
     print("  " + " · ".join(line), file=out)
     for w in card.warnings:
         print(f"  ! {w.text}", file=out)
     for text in card.context:
         print(f"  · {text}", file=out)
     if card.history:
-        print("  " + tr("cli", "Last calls:"), file=out)
+        print("  " + translate("cli", "Last calls:"), file=out)
         for call in card.history[:5]:
             print("    " + _call_line(call), file=out)
 
 
 def _call_line(call: CallInfo) -> str:
-    outcome = tr("method", OUTCOME_NAMES[Outcome(call.outcome)]) if call.outcome else tr("cli", "not logged")
+    outcome = (
+        translate("method", OUTCOME_NAMES[Outcome(call.outcome)])
+        if call.outcome
+        else translate("cli", "not logged")
+    )
     arrow = "→" if call.direction.value == "out" else "←"
     text = f"{call.at.astimezone():%Y-%m-%d %H:%M} {arrow} {call.rep}: {outcome}"
     return text + (f" — {call.note}" if call.note else "")
 
 
 def _print_logged(call: CallInfo, status: str | None, callback: CallbackInfo | None, out: TextIO) -> None:
-    outcome = tr("method", OUTCOME_NAMES[Outcome(call.outcome or "talked")])
-    text = tr("cli", "Logged: {outcome} ({kind}).").format(outcome=outcome, kind=call.kind.value)
+    outcome = translate("method", OUTCOME_NAMES[Outcome(call.outcome or "talked")])
+    text = translate("cli", "Logged: {outcome} ({kind}).").format(outcome=outcome, kind=call.kind.value)
     if status:
-        text += " " + tr("cli", "Status: {status}.").format(status=tr("method", STATUS_NAMES[Status(status)]))
+        text += " " + translate("cli", "Status: {status}.").format(
+            status=translate("method", STATUS_NAMES[Status(status)])
+        )
     print(text, file=out)
     if callback is not None:
         print(
-            tr("cli", "Callback due {due}.").format(due=f"{callback.due.astimezone():%Y-%m-%d %H:%M}"),
+            translate("cli", "Callback due {due}.").format(due=f"{callback.due.astimezone():%Y-%m-%d %H:%M}"),
             file=out,
         )
 
 
 def _print_callbacks(items: list[CallbackInfo], out: TextIO) -> None:
     if not items:
-        print(tr("cli", "No open callbacks."), file=out)
+        print(translate("cli", "No open callbacks."), file=out)
         return
     for cb in items:
         mark = "!" if cb.overdue else " "
@@ -314,15 +320,17 @@ def _print_callbacks(items: list[CallbackInfo], out: TextIO) -> None:
 def _print_status(desk: Desk, out: TextIO) -> None:
     counts = desk.counts()
     print(
-        tr("cli", "{contacts} contacts, {calls} calls, {open_callbacks} open callbacks.").format(**counts),
+        translate("cli", "{contacts} contacts, {calls} calls, {open_callbacks} open callbacks.").format(
+            **counts
+        ),
         file=out,
     )
     todo = desk.unlogged(limit=10)
     if todo:
-        print(tr("cli", "To log:"), file=out)
+        print(translate("cli", "To log:"), file=out)
         for call in todo:
             print("  " + _call_line(call), file=out)
-    print(tr("cli", "Try: companion lookup NUMBER · companion --help"), file=out)
+    print(translate("cli", "Try: companion lookup NUMBER · companion --help"), file=out)
 
 
 # --- parsing helpers ---------------------------------------------------------------------
@@ -354,7 +362,7 @@ def _time(text: str | None, flag: str) -> datetime | None:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise BadInput(
-            tr("cli", "{flag}: {text!r} is not a date and time like 2026-11-28T15:30.").format(
+            translate("cli", "{flag}: {text!r} is not a date and time like 2026-11-28T15:30.").format(
                 flag=flag, text=text
             )
         ) from None

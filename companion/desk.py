@@ -25,7 +25,7 @@ from companion.card import (
     NumberInfo,
 )
 from companion.config import Settings
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.method import (
     KIND_TITLES,
     OUTCOME_NAMES,
@@ -106,7 +106,7 @@ class Desk:
         number = numbers.parse(raw, self.settings.region)
         if number.too_long:
             raise BadInput(
-                tr("desk", "That is not a phone number: more than {n} characters.").format(
+                translate("desk", "That is not a phone number: more than {n} characters.").format(
                     n=numbers.MAX_INPUT
                 )
             )
@@ -212,8 +212,8 @@ class Desk:
             direction=direction,
             kind=kind,
             temperature=temp,
-            title=tr("method", KIND_TITLES[kind]),
-            reminder=tr("method", REMINDERS[kind]),
+            title=translate("method", KIND_TITLES[kind]),
+            reminder=translate("method", REMINDERS[kind]),
             facts=facts,
             contact=_contact_info(subject.contact) if subject.contact else None,
             candidates=tuple(_contact_info(c) for c in subject.candidates),
@@ -249,20 +249,22 @@ class Desk:
     ) -> Iterable[Notice]:
         number = subject.number
         if number.shape is numbers.Shape.WITHHELD:
-            yield Notice("withheld", tr("desk", "Number withheld: there is nothing to look up."))
+            yield Notice("withheld", translate("desk", "Number withheld: there is nothing to look up."))
         elif number.shape is numbers.Shape.INVALID or (
             number.shape is numbers.Shape.PHONE and not number.valid
         ):
-            yield Notice("invalid_number", tr("desk", "This does not look like a valid number."))
+            yield Notice("invalid_number", translate("desk", "This does not look like a valid number."))
         if subject.contact is not None and subject.contact.do_not_call:
-            yield Notice("do_not_call", tr("desk", "Do not call: they asked not to be called."))
+            yield Notice("do_not_call", translate("desk", "Do not call: they asked not to be called."))
         last = next((c for c in history if c.outcome), None)
         if last is not None and last.outcome == Outcome.WRONG_NUMBER:
-            yield Notice("wrong_number", tr("desk", "Last time this number turned out to be a wrong number."))
+            yield Notice(
+                "wrong_number", translate("desk", "Last time this number turned out to be a wrong number.")
+            )
         if subject.candidates and subject.contact is None:
             yield Notice(
                 "shared_number",
-                tr("desk", "{n} contacts share this number: choose who this is.").format(
+                translate("desk", "{n} contacts share this number: choose who this is.").format(
                     n=len(subject.candidates)
                 ),
             )
@@ -271,7 +273,7 @@ class Desk:
             if not numbers.within_hours(info.local_time, start, end):
                 yield Notice(
                     "outside_hours",
-                    tr(
+                    translate(
                         "desk",
                         "It is {time} there: outside calling hours ({start}–{end}).",
                     ).format(
@@ -291,15 +293,15 @@ class Desk:
     ) -> Iterable[str]:
         contact = subject.contact
         if contact is not None and contact.referred_by.strip():
-            yield tr("desk", "Recommended by {name}.").format(name=contact.referred_by.strip())
+            yield translate("desk", "Recommended by {name}.").format(name=contact.referred_by.strip())
         if callback is not None:
             when = _local(callback.due).strftime("%d.%m %H:%M")
             if direction is Direction.IN:
-                text = tr("desk", "You owe them a call back (due {when})").format(when=when)
+                text = translate("desk", "You owe them a call back (due {when})").format(when=when)
             elif callback.overdue:
-                text = tr("desk", "Callback overdue since {when}").format(when=when)
+                text = translate("desk", "Callback overdue since {when}").format(when=when)
             else:
-                text = tr("desk", "Callback due {when}").format(when=when)
+                text = translate("desk", "Callback due {when}").format(when=when)
             yield text + (f": {callback.promise}" if callback.promise else ".")
         logged = [c for c in history if c.outcome]
         if direction is Direction.IN:
@@ -315,14 +317,14 @@ class Desk:
                 None,
             )
             if tried is not None and (not logged or tried is logged[0] or tried.at >= logged[0].at):
-                yield tr("desk", "You called them at {when}, no answer: they are calling back.").format(
-                    when=_local(tried.at).strftime("%d.%m %H:%M")
-                )
+                yield translate(
+                    "desk", "You called them at {when}, no answer: they are calling back."
+                ).format(when=_local(tried.at).strftime("%d.%m %H:%M"))
         if logged:
             last = logged[0]
-            yield tr("desk", "Last call: {when}, {outcome} ({rep}).").format(
+            yield translate("desk", "Last call: {when}, {outcome} ({rep}).").format(
                 when=_local(last.at).strftime("%d.%m.%Y %H:%M"),
-                outcome=tr("method", OUTCOME_NAMES[Outcome(last.outcome)]),
+                outcome=translate("method", OUTCOME_NAMES[Outcome(last.outcome)]),
                 rep=last.rep,
             )
             other = next(
@@ -330,7 +332,7 @@ class Desk:
                 None,
             )
             if other is not None:
-                yield tr("desk", "{rep} on your team spoke with them on {when}.").format(
+                yield translate("desk", "{rep} on your team spoke with them on {when}.").format(
                     rep=other.rep, when=_local(other.at).strftime("%d.%m.%Y")
                 )
 
@@ -398,15 +400,15 @@ class Desk:
         outcome = _outcome(outcome)
         override = _kind(kind, direction) if kind else None
         if callback_at is not None and outcome is not Outcome.CALLBACK:
-            raise BadInput(tr("desk", "A callback time goes only with the outcome callback."))
+            raise BadInput(translate("desk", "A callback time goes only with the outcome callback."))
         now = self.clock()
         when = at or now
         due = callback_at or now + timedelta(minutes=self.settings.callback_delay_minutes)
         if callback_at is not None and to_db(due) < to_db(when):
-            raise BadInput(tr("desk", "The callback time is before the call."))
+            raise BadInput(translate("desk", "The callback time is before the call."))
         number = self.parse(raw)
         if outcome is Outcome.CALLBACK and number.key is None:
-            raise BadInput(tr("desk", "A callback needs a number to call: this one is withheld."))
+            raise BadInput(translate("desk", "A callback needs a number to call: this one is withheld."))
         with db.atomic():
             subject = self._subject(number)
             call = self._call_to_log(call_id, subject, direction)
@@ -483,12 +485,12 @@ class Desk:
             return None
         call = Call.get_or_none(Call.id == call_id)
         if call is None:
-            raise BadInput(tr("desk", "There is no call number {id} to log.").format(id=call_id))
+            raise BadInput(translate("desk", "There is no call number {id} to log.").format(id=call_id))
         if call.direction != direction.value:
-            raise BadInput(tr("desk", "That call went the other way."))
+            raise BadInput(translate("desk", "That call went the other way."))
         key = subject.number.key
         if call.phone is not None and key is not None and call.phone.number != key:
-            raise BadInput(tr("desk", "That call was with another number."))
+            raise BadInput(translate("desk", "That call was with another number."))
         return call
 
     def _phone_for(self, subject: _Subject) -> Phone | None:
@@ -532,7 +534,7 @@ class Desk:
         """Remember which of the contacts sharing a number this number means."""
         subject = self._subject(self.parse(raw))
         if subject.phone is None or all(c.id != contact_id for c in subject.candidates):
-            raise BadInput(tr("desk", "That contact does not have this number."))
+            raise BadInput(translate("desk", "That contact does not have this number."))
         Phone.update(chosen=contact_id).where(Phone.id == subject.phone.id).execute()
 
     # --- callbacks -------------------------------------------------------------------
@@ -618,7 +620,7 @@ class Desk:
         """The card of a recorded call (e.g. from the to-log list), tied to that record."""
         call = Call.get_or_none(Call.id == call_id)
         if call is None:
-            raise BadInput(tr("desk", "There is no call number {id}.").format(id=call_id))
+            raise BadInput(translate("desk", "There is no call number {id}.").format(id=call_id))
         raw = call.phone.number if call.phone is not None else call.raw
         subject = self._subject(self.parse(raw))
         return self._card(subject, Direction(call.direction), call)
@@ -646,13 +648,13 @@ class Desk:
         the call a referral. Stored on the contact, created for an unknown number."""
         source = Source(source)
         if source is Source.RECOMMENDATION and not referred_by.strip():
-            raise BadInput(tr("desk", "Who recommended us? Enter the name."))
+            raise BadInput(translate("desk", "Who recommended us? Enter the name."))
         number = self.parse(raw)
         with db.atomic():
             subject = self._subject(number)
             contact = subject.contact or self._new_contact_for(subject)
             if contact is None:
-                raise BadInput(tr("desk", "A withheld number cannot be saved."))
+                raise BadInput(translate("desk", "A withheld number cannot be saved."))
             contact.source = source.value
             if referred_by.strip():
                 contact.referred_by = referred_by.strip()
@@ -706,7 +708,7 @@ def _direction(value: Direction | str) -> Direction:
         return Direction.parse(value)
     except ValueError:
         raise BadInput(
-            tr("desk", "Unknown direction {value!r}: use in or out.").format(value=value)
+            translate("desk", "Unknown direction {value!r}: use in or out.").format(value=value)
         ) from None
 
 
@@ -717,7 +719,7 @@ def _outcome(value: Outcome | str) -> Outcome:
         return Outcome(value.strip().lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
         raise BadInput(
-            tr("desk", "Unknown outcome {value!r}: use one of {known}.").format(
+            translate("desk", "Unknown outcome {value!r}: use one of {known}.").format(
                 value=value, known=", ".join(o.value for o in Outcome)
             )
         ) from None
@@ -728,10 +730,10 @@ def _kind(value: Kind | str, direction: Direction) -> Kind:
         kind = value if isinstance(value, Kind) else Kind(value.strip().lower().replace("-", "_"))
     except ValueError:
         raise BadInput(
-            tr("desk", "Unknown kind {value!r}: use one of {known}.").format(
+            translate("desk", "Unknown kind {value!r}: use one of {known}.").format(
                 value=value, known=", ".join(k.value for k in Kind)
             )
         ) from None
     if kind.direction is not direction:
-        raise BadInput(tr("desk", "The kind {kind} does not fit this direction.").format(kind=kind))
+        raise BadInput(translate("desk", "The kind {kind} does not fit this direction.").format(kind=kind))
     return kind

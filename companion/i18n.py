@@ -28,12 +28,15 @@ def source_file(lang: str) -> Path:
     return Path(str(resources.files("companion.resources") / "translations" / f"companion_{lang}.ts"))
 
 
-def lrelease() -> list[str] | None:
-    exe = shutil.which("pyside6-lrelease")
+def tool(name: str) -> list[str]:
+    """The command line of PySide6's ``lrelease``/``lupdate`` beside this Python, or on PATH."""
+    candidate = Path(sys.executable).with_name(f"pyside6-{name}")
+    if candidate.exists():
+        return [str(candidate)]
+    exe = shutil.which(f"pyside6-{name}")
     if exe:
         return [exe]
-    candidate = Path(sys.executable).with_name("pyside6-lrelease")
-    return [str(candidate)] if candidate.exists() else None
+    raise FileNotFoundError(f"pyside6-{name} is not installed")
 
 
 def compiled_file(lang: str) -> Path | None:
@@ -51,12 +54,13 @@ def compiled_file(lang: str) -> Path | None:
     target = cache / f"companion_{lang}-{digest}.qm"
     if target.is_file():
         return target
-    tool = lrelease()
-    if tool is None:
+    try:
+        command = tool("lrelease")
+    except FileNotFoundError:
         return None
     cache.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [*tool, "-silent", str(ts), "-qm", str(target)], capture_output=True, text=True, check=False
+        [*command, "-silent", str(ts), "-qm", str(target)], capture_output=True, text=True, check=False
     )
     return target if result.returncode == 0 and target.is_file() else None
 
@@ -91,8 +95,11 @@ def install(lang: str) -> bool:
     return True
 
 
-def tr(context: str, text: str) -> str:
+def translate(context: str, text: str) -> str:
     """``text`` in the installed language (English when none is installed)."""
     if _translate is None:
         return text
     return str(_translate(context, text))
+
+
+tr = translate  # transitional alias; lupdate only reads translate(context, text)

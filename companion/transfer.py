@@ -13,7 +13,7 @@ from pathlib import Path
 from peewee import JOIN
 
 from companion.desk import BadInput, Desk, from_db
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.store.models import Call, Contact, ContactPhone, Phone
 
 CONTACT_COLUMNS = (
@@ -57,7 +57,7 @@ def _write(path: Path, header: Iterable[str], rows: Iterator[list[str]]) -> int:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise BadInput(
-            tr("export", "Cannot write {path}: {why}.").format(path=path, why=exc.strerror)
+            translate("export", "Cannot write {path}: {why}.").format(path=path, why=exc.strerror)
         ) from None
     return count
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion.i18n import tr
+from companion.i18n import translate
 
 
 class ImportFileError(Exception):
@@ -44,10 +44,10 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
 
     def problem(self, line: int, text: str) -> None:
-        self.problems.append(tr("import", "line {line}: {text}").format(line=line, text=text))
+        self.problems.append(translate("import", "line {line}: {text}").format(line=line, text=text))
 
     def summary(self) -> str:
-        return tr(
+        return translate(
             "import", "{created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped."
         ).format(
             created=self.created,
@@ -78,11 +78,11 @@ def parse_mapping(text: str) -> dict[str, str]:
         key = key.strip().lower()
         if not sep or not column.strip():
             raise ImportFileError(
-                tr("import", "--map takes FIELD=COLUMN pairs, got {part!r}.").format(part=part)
+                translate("import", "--map takes FIELD=COLUMN pairs, got {part!r}.").format(part=part)
             )
         if key not in FIELDS:
             raise ImportFileError(
-                tr("import", "--map: unknown field {key!r} (known: {known}).").format(
+                translate("import", "--map: unknown field {key!r} (known: {known}).").format(
                     key=key, known=", ".join(FIELDS)
                 )
             )

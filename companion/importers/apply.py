@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from companion import numbers
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.importers import ImportReport, Row
 from companion.method import Familiarity, Source, Status
 from companion.store.models import Contact, ContactPhone, Phone, db
@@ -50,14 +50,14 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
                 parsed.append(number)
         else:
             report.problem(
-                row.line, tr("import", "not a usable number: {raw!r}").format(raw=raw.strip()[:60])
+                row.line, translate("import", "not a usable number: {raw!r}").format(raw=raw.strip()[:60])
             )
     if not parsed:
         report.skipped += 1
         if not row.phones:
-            report.problem(row.line, tr("import", "no phone number; skipped"))
+            report.problem(row.line, translate("import", "no phone number; skipped"))
         else:
-            report.problem(row.line, tr("import", "skipped: no usable number"))
+            report.problem(row.line, translate("import", "skipped: no usable number"))
         return
     status = _status(row, report)
     fam = _familiarity(row, report)
@@ -147,7 +147,7 @@ def _status(row: Row, report: ImportReport) -> str:
     value = _STATUS_WORDS.get(value, value)
     if value in {s.value for s in Status}:
         return value
-    report.problem(row.line, tr("import", "unknown status {value!r} ignored").format(value=row.status))
+    report.problem(row.line, translate("import", "unknown status {value!r} ignored").format(value=row.status))
     return ""
 
 
@@ -158,7 +158,7 @@ def _familiarity(row: Row, report: ImportReport) -> str:
     if value in {f.value for f in Familiarity}:
         return value
     report.problem(
-        row.line, tr("import", "unknown familiarity {value!r} ignored").format(value=row.familiarity)
+        row.line, translate("import", "unknown familiarity {value!r} ignored").format(value=row.familiarity)
     )
     return ""
 
@@ -169,5 +169,5 @@ def _source(row: Row, report: ImportReport) -> str:
         return ""
     if value in {s.value for s in Source}:
         return value
-    report.problem(row.line, tr("import", "unknown source {value!r} ignored").format(value=row.source))
+    report.problem(row.line, translate("import", "unknown source {value!r} ignored").format(value=row.source))
     return ""

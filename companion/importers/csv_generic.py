@@ -8,7 +8,7 @@ import io
 import re
 from pathlib import Path
 
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.importers import ImportFileError, ImportReport, Row
 
 MAX_FILE = 512 * 1024 * 1024
@@ -43,18 +43,18 @@ def decode(data: bytes, path: Path) -> str:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise ImportFileError(
-                tr("import", "{file}: damaged UTF-16 text.").format(file=path.name)
+                translate("import", "{file}: damaged UTF-16 text.").format(file=path.name)
             ) from None
         if "\x00" in text or not text.strip():
             data = text.encode("utf-8")  # empty or binary after all: refused below
         else:
             return text
     if not data.strip():
-        raise ImportFileError(tr("import", "{file} is empty.").format(file=path.name))
+        raise ImportFileError(translate("import", "{file} is empty.").format(file=path.name))
     head = data[:8192]
     if b"\x00" in head:
         raise ImportFileError(
-            tr("import", "{file} is not a CSV file (it looks binary).").format(file=path.name)
+            translate("import", "{file} is not a CSV file (it looks binary).").format(file=path.name)
         )
     try:
         return data.decode("utf-8-sig")
@@ -64,7 +64,7 @@ def decode(data: bytes, path: Path) -> str:
         return data.decode("cp1251")
     except UnicodeDecodeError:
         raise ImportFileError(
-            tr("import", "{file}: unknown text encoding (save it as UTF-8).").format(file=path.name)
+            translate("import", "{file}: unknown text encoding (save it as UTF-8).").format(file=path.name)
         ) from None
 
 
@@ -83,7 +83,7 @@ def header_map(headers: list[str], mapping: dict[str, str]) -> dict[str, list[in
         key = _norm(column)
         if key not in normed:
             raise ImportFileError(
-                tr("import", "--map: there is no column {column!r} (columns: {columns}).").format(
+                translate("import", "--map: there is no column {column!r} (columns: {columns}).").format(
                     column=column, columns=", ".join(h for h in headers if h)
                 )
             )
@@ -108,15 +108,19 @@ def read_csv(path: Path, mapping: dict[str, str]) -> tuple[list[Row], ImportRepo
     try:
         size = path.stat().st_size
         if size > MAX_FILE:
-            raise ImportFileError(tr("import", "{file} is too large to import.").format(file=path.name))
+            raise ImportFileError(
+                translate("import", "{file} is too large to import.").format(file=path.name)
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ImportFileError(tr("import", "There is no file {file}.").format(file=path)) from None
+        raise ImportFileError(translate("import", "There is no file {file}.").format(file=path)) from None
     except IsADirectoryError:
-        raise ImportFileError(tr("import", "{file} is a folder, not a file.").format(file=path)) from None
+        raise ImportFileError(
+            translate("import", "{file} is a folder, not a file.").format(file=path)
+        ) from None
     except OSError as exc:
         raise ImportFileError(
-            tr("import", "Cannot read {file}: {why}.").format(file=path, why=exc.strerror)
+            translate("import", "Cannot read {file}: {why}.").format(file=path, why=exc.strerror)
         ) from None
     text = decode(data, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
@@ -126,11 +130,11 @@ def read_csv(path: Path, mapping: dict[str, str]) -> tuple[list[Row], ImportRepo
     try:
         headers = next(reader, None)
         if not headers or not any(h.strip() for h in headers):
-            raise ImportFileError(tr("import", "{file} has no header row.").format(file=path.name))
+            raise ImportFileError(translate("import", "{file} has no header row.").format(file=path.name))
         columns = header_map(headers, mapping)
         if "phone" not in columns:
             raise ImportFileError(
-                tr(
+                translate(
                     "import",
                     "{file} has no phone column (columns: {columns}); name it with --map phone=COLUMN.",
                 ).format(file=path.name, columns=", ".join(h for h in headers if h.strip()))
@@ -146,7 +150,7 @@ def read_csv(path: Path, mapping: dict[str, str]) -> tuple[list[Row], ImportRepo
             rows.append(_row(line, cells, columns))
     except csv.Error as exc:
         raise ImportFileError(
-            tr("import", "{file}, line {line}: broken CSV ({why}).").format(
+            translate("import", "{file}, line {line}: broken CSV ({why}).").format(
                 file=path.name, line=line, why=exc
             )
         ) from None

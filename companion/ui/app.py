@@ -42,14 +42,14 @@ class Tray(QSystemTrayIcon):
         super().__init__(icon("app"), window)
         self.window = window
         menu = QMenu()
-        self.show_action = QAction(window.tr("Show Call Companion"), menu)
+        self.show_action = QAction(self.tr("Show Call Companion"), menu)
         self.show_action.triggered.connect(window.bring_to_front)
-        self.pin_action = QAction(window.tr("Keep on top"), menu)
+        self.pin_action = QAction(self.tr("Keep on top"), menu)
         self.pin_action.setCheckable(True)
         self.pin_action.setChecked(window.pin.isChecked())
         self.pin_action.toggled.connect(window.pin.setChecked)
         window.pin.toggled.connect(self.pin_action.setChecked)
-        quit_action = QAction(window.tr("Quit"), menu)
+        quit_action = QAction(self.tr("Quit"), menu)
         quit_action.triggered.connect(self.quit)
         menu.addActions([self.show_action, self.pin_action])
         menu.addSeparator()
@@ -57,15 +57,15 @@ class Tray(QSystemTrayIcon):
         self.menu = menu
         self.setContextMenu(menu)
         self.activated.connect(self._activated)
-        window.card.cardShown.connect(lambda _card: self.update_state())
-        window.card.logged.connect(lambda _logged: self.update_state())
+        window.card.cardShown.connect(self.update_state)
+        window.card.logged.connect(self.update_state)
         self.update_state()
 
-    def update_state(self) -> None:
+    def update_state(self, *_args: object) -> None:
         count = self.window.tolog.count()
         text = APP_NAME
         if count:
-            text += " — " + self.window.tr("%n call(s) to log", "", count)
+            text += " — " + self.tr("to log: {n}").format(n=count)
         self.setToolTip(text)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from companion.card import Card, ContactInfo, Logged
 from companion.desk import BadInput, Desk
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.method import (
     KIND_TITLES,
     OUTCOME_NAMES,
@@ -96,7 +96,7 @@ class KindStrip(QFrame):
             f"#kindStrip {{ background: {background}; border-radius: 6px; }}"
             f"#kindStrip QLabel {{ color: {text}; background: transparent; }}"
         )
-        word = tr("method", TEMPERATURE_NAMES[temperature]).upper()
+        word = translate("method", TEMPERATURE_NAMES[temperature]).upper()
         self.temperature.setText(f"{TEMPERATURE_SYMBOLS[temperature]}  {word}")
         self.title.setText(title)
         self.setAccessibleDescription(f"{word}: {title}")
@@ -164,8 +164,9 @@ class CardView(QWidget):
             button.setCheckable(True)
             self.direction_group.addButton(button)
         self.in_button.setChecked(True)
-        self.in_button.clicked.connect(lambda: self._set_direction(Direction.IN))
-        self.out_button.clicked.connect(lambda: self._set_direction(Direction.OUT))
+        self.direction_group.setId(self.in_button, 0)
+        self.direction_group.setId(self.out_button, 1)
+        self.direction_group.idClicked.connect(self._direction_clicked)
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.in_button)
         search_row.addWidget(self.out_button)
@@ -216,13 +217,15 @@ class CardView(QWidget):
         self.outcome_grid.setContentsMargins(0, 0, 0, 0)
         self.outcome_grid.setSpacing(6)
         self.outcome_buttons: dict[Outcome, QPushButton] = {}
-        for outcome in OUTCOMES:
-            name = tr("method", OUTCOME_NAMES[outcome])
+        self.outcome_group = QButtonGroup(self)
+        self.outcome_group.idClicked.connect(self._outcome_clicked)
+        for index, outcome in enumerate(OUTCOMES):
+            name = translate("method", OUTCOME_NAMES[outcome])
             button = QPushButton(f"{outcome.key}  {name}")
             button.setAccessibleName(name)
             button.setToolTip(self.tr("Log “{name}” (key {key})").format(name=name, key=outcome.key))
             button.setMinimumHeight(32)
-            button.clicked.connect(lambda _=False, o=outcome: self.log_outcome(o))
+            self.outcome_group.addButton(button, index)
             self.outcome_buttons[outcome] = button
         self._columns = 0
         self._layout_outcomes(2)
@@ -265,6 +268,8 @@ class CardView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(_label(self.tr("Several people share this number. Who is it?")))
         self.chooser_buttons = WrapBox()
+        self.chooser_group = QButtonGroup(self)
+        self.chooser_group.idClicked.connect(self._choose)
         layout.addWidget(self.chooser_buttons)
         self.body.addWidget(self.chooser)
 
@@ -305,11 +310,13 @@ class CardView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(_label(self.tr("How did they find us?")))
         self.source_buttons = buttons = WrapBox()
-        for source in Source:
+        self.source_group = QButtonGroup(self)
+        self.source_group.idClicked.connect(self._source_clicked)
+        for index, source in enumerate(Source):
             button = QToolButton()
-            button.setText(tr("method", SOURCE_NAMES[source]))
-            button.setAccessibleName(tr("method", SOURCE_NAMES[source]))
-            button.clicked.connect(lambda _=False, s=source: self._pick_source(s))
+            button.setText(translate("method", SOURCE_NAMES[source]))
+            button.setAccessibleName(translate("method", SOURCE_NAMES[source]))
+            self.source_group.addButton(button, index)
             buttons.add(button)
         layout.addWidget(buttons)
         self.referrer_row = QWidget()
@@ -336,13 +343,13 @@ class CardView(QWidget):
         self.override_group = QButtonGroup(self)
         self.override_group.setExclusive(False)
         self.override_buttons: dict[Kind, QToolButton] = {}
-        for kind in Kind:
+        self.override_group.idClicked.connect(self._override_clicked)
+        for index, kind in enumerate(Kind):
             button = QToolButton()
             button.setCheckable(True)
-            button.setText(tr("method", KIND_TITLES[kind]).split("·")[-1].strip())
-            button.setAccessibleName(tr("method", KIND_TITLES[kind]))
-            button.clicked.connect(lambda checked, k=kind: self._pick_override(k, checked))
-            self.override_group.addButton(button)
+            button.setText(translate("method", KIND_TITLES[kind]).split("·")[-1].strip())
+            button.setAccessibleName(translate("method", KIND_TITLES[kind]))
+            self.override_group.addButton(button, index)
             self.override_buttons_box.add(button)
             self.override_buttons[kind] = button
         layout.addWidget(self.override_buttons_box)
@@ -447,9 +454,9 @@ class CardView(QWidget):
         self.empty.hide()
         kind = self.override or card.kind
         temp = temperature_of(kind, card.facts) if self.override else card.temperature
-        self.strip.show_kind(tr("method", KIND_TITLES[kind]), temp)
+        self.strip.show_kind(translate("method", KIND_TITLES[kind]), temp)
         self.strip.show()
-        self.reminder.setText(card.reminder if kind == card.kind else tr("method", REMINDERS[kind]))
+        self.reminder.setText(card.reminder if kind == card.kind else translate("method", REMINDERS[kind]))
         self.reminder.show()
         self._show_person(card)
         self._show_number(card)
@@ -485,9 +492,7 @@ class CardView(QWidget):
         else:
             name = html.escape(c.name or self.tr("(no name)"))
             parts = [html.escape(c.company)] if c.company else []
-            parts.append(html.escape(tr("method", STATUS_NAMES[Status(c.status)])))
-            if c.referred_by:
-                parts.append(html.escape(self.tr("recommended by {name}").format(name=c.referred_by)))
+            parts.append(html.escape(translate("method", STATUS_NAMES[Status(c.status)])))
             self.person.setText(f"<b style='font-size:large'>{name}</b><br>{' · '.join(parts)}")
         self.person.show()
 
@@ -523,7 +528,7 @@ class CardView(QWidget):
                 label = f"{candidate.name} ({candidate.company})"
             button = QPushButton(label)
             button.setAccessibleName(self.tr("This is {name}").format(name=label))
-            button.clicked.connect(lambda _=False, cid=candidate.id: self._choose(cid))
+            self.chooser_group.addButton(button, candidate.id)
             self.chooser_buttons.add(button)
         self.chooser.show()
 
@@ -550,7 +555,9 @@ class CardView(QWidget):
         for call in earlier[:5]:
             arrow = "→" if call.direction is Direction.OUT else "←"
             outcome = (
-                tr("method", OUTCOME_NAMES[Outcome(call.outcome)]) if call.outcome else self.tr("not logged")
+                translate("method", OUTCOME_NAMES[Outcome(call.outcome)])
+                if call.outcome
+                else self.tr("not logged")
             )
             when = call.at.astimezone().strftime("%d.%m.%Y %H:%M")
             line = f"{when} {arrow} {html.escape(call.rep)}: <b>{html.escape(outcome)}</b>"
@@ -609,7 +616,7 @@ class CardView(QWidget):
             return None
         self.last_logged = logged
         self._refresh_after_log(card)
-        name = tr("method", OUTCOME_NAMES[outcome])
+        name = translate("method", OUTCOME_NAMES[outcome])
         self.undo_label.setText(self.tr("Logged: {outcome}").format(outcome=name))
         self.undo_bar.show()
         self.undo_timer.start()
@@ -642,6 +649,19 @@ class CardView(QWidget):
     def _hide_undo(self) -> None:
         self.undo_bar.hide()
         self.last_logged = None
+
+    def _direction_clicked(self, index: int) -> None:
+        self._set_direction(Direction.IN if index == 0 else Direction.OUT)
+
+    def _outcome_clicked(self, index: int) -> None:
+        self.log_outcome(OUTCOMES[index])
+
+    def _source_clicked(self, index: int) -> None:
+        self._pick_source(list(Source)[index])
+
+    def _override_clicked(self, index: int) -> None:
+        kind = list(Kind)[index]
+        self._pick_override(kind, self.override_buttons[kind].isChecked())
 
     def _set_direction(self, direction: Direction) -> None:
         self.direction = direction

@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
 from companion.book import Book, ContactDraft
 from companion.card import ContactInfo
 from companion.desk import BadInput
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.method import STATUS_NAMES, Familiarity, Status
 from companion.ui import dialogs
 from companion.ui.style import OK_COLOUR, WARNING_COLOUR
@@ -440,7 +440,7 @@ class ContactsView(QWidget):
         self.call_button = QPushButton(self.tr("Call"))
         self.call_button.setAccessibleName(self.tr("Call the chosen number"))
         self.call_button.clicked.connect(self.call)
-        call_row = QWidget()
+        self.call_row = call_row = QWidget()
         call_layout = QHBoxLayout(call_row)
         call_layout.setContentsMargins(0, 0, 0, 0)
         call_layout.addWidget(self.call_number, 1)
@@ -449,7 +449,7 @@ class ContactsView(QWidget):
         self.status = QComboBox()
         self.status.setAccessibleName(self.tr("Status"))
         for status in Status:
-            self.status.addItem(tr("method", STATUS_NAMES[status]), status.value)
+            self.status.addItem(translate("method", STATUS_NAMES[status]), status.value)
         self._narrow_combo(self.status)
         self.status.currentIndexChanged.connect(self._changed)
         self.familiarity = QComboBox()
@@ -740,6 +740,7 @@ class ContactsView(QWidget):
         self.save_button.setEnabled(self.dirty)
         self.delete_button.setEnabled(saved)
         self.merge_button.setEnabled(saved)
+        self.form.setRowVisible(self.call_row, self.call_number.count() > 0)
         self.call_button.setEnabled(self.call_number.count() > 0)
         self.call_number.setEnabled(self.call_number.count() > 1)
 
@@ -784,7 +785,7 @@ class ContactsView(QWidget):
 
     def _status_word(self, contact: ContactInfo) -> str:
         try:
-            word = tr("method", STATUS_NAMES[Status(contact.status)])
+            word = translate("method", STATUS_NAMES[Status(contact.status)])
         except ValueError:
             word = contact.status
         return self.tr("do not call · {status}").format(status=word) if contact.do_not_call else word

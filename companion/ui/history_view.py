@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.card import CallInfo
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.journal import HISTORY_LIMIT, KINDS, NOT_LOGGED, HistoryFilter, Journal
 from companion.method import KIND_TITLES, OUTCOME_NAMES, OUTCOMES, Direction, Kind, Outcome
 from companion.ui.style import TEMPERATURE_COLOURS, muted_text
@@ -127,7 +127,7 @@ class CallTableModel(QAbstractTableModel):
         if column == self.NUMBER:
             return self.journal.human(call.number)
         if column == self.KIND:
-            return tr("method", KIND_TITLES[call.kind])
+            return translate("method", KIND_TITLES[call.kind])
         if column == self.OUTCOME:
             return self.outcome_text(call)
         if column == self.REP:
@@ -139,7 +139,7 @@ class CallTableModel(QAbstractTableModel):
     def outcome_text(self, call: CallInfo) -> str:
         if call.outcome is None:
             return self.tr("not logged")
-        return tr("method", OUTCOME_NAMES[Outcome(call.outcome)])
+        return translate("method", OUTCOME_NAMES[Outcome(call.outcome)])
 
     def direction_word(self, call: CallInfo) -> str:
         return self.tr("incoming") if call.direction is Direction.IN else self.tr("outgoing")
@@ -151,7 +151,7 @@ class CallTableModel(QAbstractTableModel):
         lines = [
             f"{who} · {number}",
             f"{call.at.astimezone().strftime('%d.%m.%Y %H:%M')} · {self.direction_word(call)} · {call.rep}",
-            f"{tr('method', KIND_TITLES[call.kind])} · {self.outcome_text(call)}",
+            f"{translate('method', KIND_TITLES[call.kind])} · {self.outcome_text(call)}",
         ]
         if call.note:
             lines.append(call.note)
@@ -209,14 +209,14 @@ class HistoryView(QWidget):
         self.kind.setAccessibleName(self.tr("Kind of call"))
         self.kind.addItem(self.tr("All kinds"), None)
         for kind in KINDS:
-            self.kind.addItem(tr("method", KIND_TITLES[kind]), kind.value)
+            self.kind.addItem(translate("method", KIND_TITLES[kind]), kind.value)
 
         self.outcome = QComboBox()
         self.outcome.setAccessibleName(self.tr("Outcome"))
         self.outcome.addItem(self.tr("All outcomes"), None)
         self.outcome.addItem(self.tr("Not logged"), NOT_LOGGED)
         for outcome in OUTCOMES:
-            self.outcome.addItem(tr("method", OUTCOME_NAMES[outcome]), outcome.value)
+            self.outcome.addItem(translate("method", OUTCOME_NAMES[outcome]), outcome.value)
 
         self.rep = QComboBox()
         self.rep.setAccessibleName(self.tr("Rep"))

@@ -93,15 +93,16 @@ class MainWindow(QMainWindow):
         self.card.undone.connect(self._after_change)
         self.card.callActive.connect(self._call_active)
         self.tolog.openCall.connect(self._open_call)
-        self.tolog.callBack.connect(lambda number: self.incoming_event(number, Direction.OUT))
+        self.tolog.callBack.connect(self.call_number)
         self.history.numberActivated.connect(self._open_number)
         self.contacts.contactsChanged.connect(self.card.refresh)
-        self.contacts.callRequested.connect(lambda number: self.incoming_event(number, Direction.OUT))
+        self.contacts.callRequested.connect(self.call_number)
         self.settings_view.settingsChanged.connect(self._settings_changed)
 
         for index in range(len(self._tab_texts)):
             shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)
-            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+            shortcut.setProperty("tab", index)
+            shortcut.activated.connect(self._tab_shortcut)
         search = QShortcut(QKeySequence.StandardKey.Find, self)
         search.activated.connect(self.focus_search)
 
@@ -125,6 +126,15 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         self.card.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def call_number(self, number: str) -> None:
+        """The rep calls a number from a list: an outgoing call with its card."""
+        self.incoming_event(number, Direction.OUT)
+
+    def _tab_shortcut(self) -> None:
+        shortcut = self.sender()
+        if shortcut is not None:
+            self.tabs.setCurrentIndex(int(shortcut.property("tab")))
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.card)

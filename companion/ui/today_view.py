@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.journal import KINDS, DayStats, Journal
 from companion.method import KIND_TITLES, OUTCOME_NAMES, OUTCOMES, Direction, Kind, Outcome, Temperature
 from companion.ui.style import OK_COLOUR, TEMPERATURE_COLOURS
@@ -311,7 +311,7 @@ class TodayView(QWidget):
     def kind_bars(self, stats: DayStats) -> list[Bar]:
         return [
             Bar(
-                tr("method", KIND_TITLES[kind]),
+                translate("method", KIND_TITLES[kind]),
                 stats.by_kind.get(kind, 0),
                 TEMPERATURE_COLOURS[KIND_TEMPERATURE[kind]][0],
             )
@@ -321,7 +321,7 @@ class TodayView(QWidget):
     def outcome_bars(self, stats: DayStats) -> list[Bar]:
         bars = [
             Bar(
-                tr("method", OUTCOME_NAMES[outcome]),
+                translate("method", OUTCOME_NAMES[outcome]),
                 stats.by_outcome.get(outcome, 0),
                 outcome_colour(outcome),
             )

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion import numbers
 from companion.card import CallInfo
 from companion.desk import Desk
 from companion.method import Direction
@@ -36,8 +37,8 @@ class ToLogView(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Calls without an outcome"))
         self.list.setWordWrap(True)
-        self.list.itemActivated.connect(lambda _item: self._open())
-        self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.list.itemActivated.connect(self._open)
+        self.list.currentRowChanged.connect(self._update_buttons)
         layout.addWidget(self.list, 1)
         row = QHBoxLayout()
         self.open_button = QPushButton(self.tr("Log it"))
@@ -63,7 +64,9 @@ class ToLogView(QWidget):
         if self.calls:
             self.list.setCurrentRow(min(max(current, 0), len(self.calls) - 1))
             self.hint.setText(
-                self.tr("%n call(s) still need an outcome. Enter opens the card.", "", len(self.calls))
+                self.tr("Still to log: {n}. Enter opens the card; the digits 1–7 log it there.").format(
+                    n=len(self.calls)
+                )
             )
         else:
             self.hint.setText(self.tr("Nothing to log. Every call has its outcome."))
@@ -71,15 +74,12 @@ class ToLogView(QWidget):
 
     def _describe(self, call: CallInfo) -> str:
         when = call.at.astimezone().strftime("%d.%m %H:%M")
-        who = call.contact_name or call.number or self.tr("withheld number")
-        if call.direction is Direction.IN:
-            what = self.tr("incoming: no outcome yet")
-            arrow = "←"
-        else:
-            what = self.tr("outgoing: no outcome yet")
-            arrow = "→"
-        number = f" ({call.number})" if call.contact_name and call.number else ""
-        return f"{arrow} {when}  {who}{number}\n    {what}"
+        number = numbers.parse(call.number, self.desk.settings.region).human if call.number else ""
+        who = call.contact_name or number or self.tr("withheld number")
+        arrow = "←" if call.direction is Direction.IN else "→"
+        what = self.tr("incoming") if call.direction is Direction.IN else self.tr("outgoing")
+        detail = f"{number} · {what}" if call.contact_name and number else what
+        return f"{arrow} {when}  {who}\n     {detail}"
 
     def count(self) -> int:
         return len(self.calls)
@@ -88,12 +88,12 @@ class ToLogView(QWidget):
         row = self.list.currentRow()
         return self.calls[row] if 0 <= row < len(self.calls) else None
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         call = self._selected()
         self.open_button.setEnabled(call is not None)
         self.call_button.setEnabled(call is not None and bool(call.number))
 
-    def _open(self) -> None:
+    def _open(self, *_args: object) -> None:
         call = self._selected()
         if call is not None:
             self.openCall.emit(call.id)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from companion.desk import Desk
-from companion.i18n import tr
+from companion.i18n import translate
 from companion.importers import ImportReport, Row
 from companion.importers.apply import apply_rows
 from companion.method import KIND_TITLES, Kind, Outcome
@@ -53,7 +53,7 @@ def test_the_card_names_each_kind_on_the_strip(view: CardView, desk: Desk, setup
     add(desk, "Ирина Соколова", MOSCOW, **setup)
     card = view.show_number(MOSCOW, direction)
     assert card is not None and card.kind is kind
-    assert strip_title(view) == tr("method", KIND_TITLES[kind])
+    assert strip_title(view) == translate("method", KIND_TITLES[kind])
     assert "Ирина Соколова" in view.person.text()
 
 
@@ -63,7 +63,7 @@ def test_a_callback_outcome_makes_the_next_outgoing_card_callback_expected(
     add(desk, "Евгений", "+7 499 322-46-85")
     desk.log("+74993224685", "in", "callback", promise="the price list")
     view.show_number("8 (499) 322-46-85", "out")
-    assert strip_title(view) == tr("method", KIND_TITLES[Kind.CALLBACK])
+    assert strip_title(view) == translate("method", KIND_TITLES[Kind.CALLBACK])
     assert "the price list" in view.context.text()
 
 
@@ -73,7 +73,7 @@ def test_clicking_an_outcome_logs_it_before_returning(qtbot, view: CardView) -> 
     calls = list(Call.select())
     assert [(c.outcome, c.direction) for c in calls] == [("talked", "out")]
     # the card now shows the next call: we talked, so the person knows us personally
-    assert strip_title(view) == tr("method", KIND_TITLES[Kind.HOT])
+    assert strip_title(view) == translate("method", KIND_TITLES[Kind.HOT])
 
 
 @pytest.mark.parametrize("outcome", list(Outcome))
@@ -135,7 +135,7 @@ def test_undo_of_a_looked_up_call_removes_the_call(qtbot, view: CardView) -> Non
 def test_overriding_the_kind_is_stored_with_the_call(qtbot, view: CardView) -> None:  # type: ignore[no-untyped-def]
     view.show_event(MOSCOW, "in")
     qtbot.mouseClick(view.override_buttons[Kind.REFERRAL], Qt.MouseButton.LeftButton)
-    assert strip_title(view) == tr("method", KIND_TITLES[Kind.REFERRAL])
+    assert strip_title(view) == translate("method", KIND_TITLES[Kind.REFERRAL])
     qtbot.keyClick(view, "4")
     assert Call.get().outcome is None  # a referral needs the referrer's name first
     view.override_referrer.setText("Ivan Petrov")
@@ -152,7 +152,7 @@ def test_how_did_they_find_us_recommendation_makes_a_referral(qtbot, view: CardV
     qtbot.mouseClick(recommendation, Qt.MouseButton.LeftButton)
     view.referrer.setText("Olga")
     qtbot.keyClick(view.referrer, Qt.Key.Key_Return)
-    assert strip_title(view) == tr("method", KIND_TITLES[Kind.REFERRAL])
+    assert strip_title(view) == translate("method", KIND_TITLES[Kind.REFERRAL])
     contact = Contact.get()
     assert (contact.source, contact.referred_by) == ("recommendation", "Olga")
 

@@ -111,3 +111,32 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
 def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
     assert unnamed_controls(window) == []
+
+
+def test_companion_demo_opens_the_window_on_a_demo_database(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    trace = tmp_path / "trace.jsonl"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "COMPANION_TRACE": str(trace),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion", "demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        qtbot.waitUntil(lambda: trace.exists() and '"ready"' in trace.read_text(), timeout=30000)
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=10)
+    assert "Traceback" not in err
+    demo = list((tmp_path / "data").rglob("demo.sqlite3"))
+    assert len(demo) == 1 and demo[0].stat().st_size > 0
