@@ -169,11 +169,10 @@ class Book:
                 number.valid or number.shape is numbers.Shape.EXTENSION or number.key in kept
             )
             if not usable:
-                raise BadInput(
-                    translate("book", "“{raw}” is not a phone number that can be called: check the digits.").format(
-                        raw=raw.strip()[:60]
-                    )
+                message = translate(
+                    "book", "“{raw}” is not a phone number that can be called: check the digits."
                 )
+                raise BadInput(message.format(raw=raw.strip()[:60]))
             if all(n.key != number.key for n in result):
                 result.append(number)
         return result
@@ -401,6 +400,5 @@ def _familiarity(value: str) -> Familiarity:
     try:
         return Familiarity(value)
     except ValueError:
-        raise BadInput(
-            translate("book", "Unknown familiarity {value!r}: use personal, company or none.").format(value=value)
-        ) from None
+        message = translate("book", "Unknown familiarity {value!r}: use personal, company or none.")
+        raise BadInput(message.format(value=value)) from None

@@ -73,6 +73,7 @@ def install(lang: str) -> bool:
     from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    QLocale.setDefault(QLocale(lang))  # dates, numbers and country names in the same language
     for old in _keep[1:]:
         app.removeTranslator(old)
     _keep[:] = [app]

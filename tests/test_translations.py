@@ -19,7 +19,9 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*(?:![rs])?\}")
 
 
 def test_every_source_string_has_a_russian_translation() -> None:
-    missing = [f"[{c}] {s!r}" for c, s, forms, done in translations.messages(TS) if not done or not all(forms)]
+    missing = [
+        f"[{c}] {s!r}" for c, s, forms, done in translations.messages(TS) if not done or not all(forms)
+    ]
     assert missing == []
 
 

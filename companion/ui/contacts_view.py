@@ -10,6 +10,7 @@ Ctrl+N starts a new contact, Escape closes the merge picker.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,14 +66,29 @@ from companion.desk import BadInput
 from companion.i18n import translate
 from companion.method import STATUS_NAMES, Familiarity, Status
 from companion.ui import dialogs
-from companion.ui.style import OK_COLOUR, WARNING_COLOUR
+from companion.ui.style import WARNING_COLOUR, is_dark
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200
 #: narrower than this, the form goes below the list
 WIDE = 620
+#: the warning red, lightened enough to read on a dark window
+DARK_WARNING_COLOUR = "#ff7b6e"
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    title: str
+    subtitle: str
+    status: str
+    number: str
+    named: bool
+
+    @property
+    def spoken(self) -> str:
+        return ", ".join(p for p in (self.title, self.subtitle, self.status, self.number) if p)
 
 
 class ContactListModel(QAbstractListModel):
@@ -92,6 +109,7 @@ class ContactListModel(QAbstractListModel):
     ) -> None:
         super().__init__(parent)
         self.contacts: list[ContactInfo] = []
+        self._rows: list[_Row] = []
         self._status_word = status_word
         self._number_text = number_text
         self._no_name = no_name
@@ -99,7 +117,17 @@ class ContactListModel(QAbstractListModel):
     def set_contacts(self, contacts: list[ContactInfo]) -> None:
         self.beginResetModel()
         self.contacts = list(contacts)
+        self._rows = [self._row(c) for c in self.contacts]  # numbers formatted once, not per paint
         self.endResetModel()
+
+    def _row(self, contact: ContactInfo) -> _Row:
+        return _Row(
+            title=contact.display_name or self._no_name,
+            subtitle=contact.company if contact.name else "",
+            status=self._status_word(contact),
+            number=self._number_text(contact.numbers[0]) if contact.numbers else "",
+            named=bool(contact.display_name),
+        )
 
     def contact(self, row: int) -> ContactInfo | None:
         return self.contacts[row] if 0 <= row < len(self.contacts) else None
@@ -111,27 +139,20 @@ class ContactListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self.contacts)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        contact = self.contact(index.row()) if index.isValid() else None
-        if contact is None:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        title = contact.display_name or self._no_name
-        subtitle = contact.company if contact.name else ""
-        number = self._number_text(contact.numbers[0]) if contact.numbers else ""
-        if role == Qt.ItemDataRole.DisplayRole:
-            return title
-        if role == self.SubtitleRole:
-            return subtitle
-        if role == self.StatusRole:
-            return self._status_word(contact)
-        if role == self.NumberRole:
-            return number
-        if role == self.IdRole:
-            return contact.id
-        if role == self.NamedRole:
-            return bool(contact.display_name)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return ", ".join(p for p in (title, subtitle, self._status_word(contact), number) if p)
-        return None
+        row = self._rows[index.row()]
+        values = {
+            Qt.ItemDataRole.DisplayRole: row.title,
+            self.SubtitleRole: row.subtitle,
+            self.StatusRole: row.status,
+            self.NumberRole: row.number,
+            self.IdRole: self.contacts[index.row()].id,
+            self.NamedRole: row.named,
+            Qt.ItemDataRole.ToolTipRole: row.spoken,
+            Qt.ItemDataRole.AccessibleTextRole: row.spoken,
+        }
+        return values.get(role)
 
 
 class ContactDelegate(QStyledItemDelegate):
@@ -198,28 +219,33 @@ class ContactDelegate(QStyledItemDelegate):
 def _line(
     painter: QPainter, rect: QRect, left: tuple[str, QFont, QColor], right: tuple[str, QFont, QColor]
 ) -> None:
-    """``left`` elided at its end, ``right`` aligned right and given at most half the width."""
-    used = 0
-    text, font, colour = right
-    if text:
-        metrics = QFontMetricsF(font)
-        used = int(min(metrics.horizontalAdvance(text) + 1, rect.width() * 0.55))
-        painter.setFont(font)
-        painter.setPen(colour)
+    """``left`` from the left edge, ``right`` against the right edge; each elided only when
+    both do not fit, and ``right`` then keeps at least half of the width."""
+    gap = 12
+    left_text, left_font, left_colour = left
+    right_text, right_font, right_colour = right
+    used = 0.0
+    if right_text:
+        metrics = QFontMetricsF(right_font)
+        wanted = metrics.horizontalAdvance(right_text) + 1
+        left_wanted = QFontMetricsF(left_font).horizontalAdvance(left_text)
+        room = max(rect.width() * 0.5, rect.width() - left_wanted - gap)
+        used = min(wanted, room)
+        painter.setFont(right_font)
+        painter.setPen(right_colour)
         painter.drawText(
             rect,
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, used + 0.5),
+            metrics.elidedText(right_text, Qt.TextElideMode.ElideMiddle, used),
         )
-        used += 12
-    text, font, colour = left
-    room = max(0, rect.width() - used)
-    painter.setFont(font)
-    painter.setPen(colour)
+        used += gap
+    width = max(0, int(rect.width() - used))
+    painter.setFont(left_font)
+    painter.setPen(left_colour)
     painter.drawText(
-        QRect(rect.left(), rect.top(), room, rect.height()),
+        QRect(rect.left(), rect.top(), width, rect.height()),
         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-        QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, room),
+        QFontMetricsF(left_font).elidedText(left_text, Qt.TextElideMode.ElideRight, width),
     )
 
 
@@ -233,6 +259,11 @@ class FitScrollArea(QScrollArea):
             return super().sizeHint()
         frame = 2 * self.frameWidth()
         return QSize(super().sizeHint().width(), widget.sizeHint().height() + frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content grew or shrank: let the outer layout ask again
+        return super().eventFilter(watched, event)
 
 
 class MergePicker(QFrame):
@@ -256,7 +287,11 @@ class MergePicker(QFrame):
         self.search.setPlaceholderText(self.tr("Find the contact to keep"))
         self.search.setAccessibleName(self.tr("Find the contact to merge into"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _text: self.refresh())
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self.timer.start())
         self.search.returnPressed.connect(self._pick_current)
         self.search.installEventFilter(self)
         self.list = QListView()
@@ -292,6 +327,7 @@ class MergePicker(QFrame):
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self) -> None:
+        self.timer.stop()
         found = self.book.search(self.search.text(), limit=SEARCH_LIMIT + 1)
         self.model.set_contacts([c for c in found if c.id != self.exclude][:SEARCH_LIMIT])
         if self.model.rowCount():
@@ -299,6 +335,8 @@ class MergePicker(QFrame):
         self.merge_button.setEnabled(self.model.rowCount() > 0)
 
     def _pick_current(self) -> None:
+        if self.timer.isActive():  # Enter typed before the list caught up with the search
+            self.refresh()
         contact = self.model.contact(self.list.currentIndex().row())
         if contact is not None:
             self.chosen.emit(contact.id)
@@ -329,8 +367,8 @@ class ContactsView(QWidget):
         self._loading = False
         self._syncing = False
         self.setAccessibleName(self.tr("Contacts"))
+        self._searched = False  # the first search waits until the view is shown (start-up time)
         self._build()
-        self.refresh()
         self.new_contact()
 
     # --- building ------------------------------------------------------------------------
@@ -373,7 +411,7 @@ class ContactsView(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setUniformItemSizes(True)
-        self.list.setMinimumHeight(3 * self.list.sizeHintForRow(0) if self.model.rowCount() else 120)
+        self.list.setMinimumHeight(int(2.5 * (2 * self.fontMetrics().height() + 14)))  # two rows and a half
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.activated.connect(lambda _index: self.name.setFocus(Qt.FocusReason.OtherFocusReason))
         self.list.installEventFilter(self)
@@ -462,7 +500,7 @@ class ContactsView(QWidget):
             self.familiarity.addItem(text, value.value)
         self._narrow_combo(self.familiarity)
         self.familiarity.currentIndexChanged.connect(self._changed)
-        self.referred_by = self._line_edit(self.tr("Recommended us to them"))
+        self.referred_by = self._line_edit(self.tr("Referred by"))
         self.referred_by.setPlaceholderText(self.tr("Who recommended us"))
         self.do_not_call = QCheckBox(self.tr("&Do not call"))
         self.do_not_call.setAccessibleName(self.tr("Do not call: they asked not to be called"))
@@ -497,11 +535,15 @@ class ContactsView(QWidget):
         self.buttons = QWidget()
         self.button_grid = QGridLayout(self.buttons)
         self.button_grid.setContentsMargins(0, 0, 0, 0)
-        self.save_button = self._button(self.tr("Save"), self.tr("Save the contact (Ctrl+S)"), self.save)
+        self.save_button = self._button(
+            self.tr("Save"), self.tr("Save the contact"), self.save, QKeySequence.StandardKey.Save
+        )
         self.save_button.setDefault(True)
-        self.new_button = self._button(self.tr("New"), self.tr("New contact (Ctrl+N)"), self.new_contact)
+        self.new_button = self._button(
+            self.tr("New"), self.tr("New contact"), self.new_contact, QKeySequence.StandardKey.New
+        )
         self.delete_button = self._button(
-            self.tr("Delete…"), self.tr("Delete the contact (Delete)"), self.delete
+            self.tr("Delete…"), self.tr("Delete the contact"), self.delete, QKeySequence(Qt.Key.Key_Delete)
         )
         self.merge_button = self._button(
             self.tr("Merge into…"), self.tr("Merge this contact into another one"), self.start_merge
@@ -573,10 +615,20 @@ class ContactsView(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
 
-    def _button(self, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
+    def _button(
+        self,
+        text: str,
+        accessible: str,
+        slot: Callable[[], object],
+        key: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QPushButton:
         button = QPushButton(text)
         button.setAccessibleName(accessible)
-        button.setToolTip(accessible)
+        tip = accessible
+        if key is not None:
+            shortcut = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{accessible} ({shortcut})" if shortcut else accessible
+        button.setToolTip(tip)
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
@@ -593,6 +645,7 @@ class ContactsView(QWidget):
 
     def run_search(self) -> None:
         self.search_timer.stop()
+        self._searched = True
         found = self.book.search(self.search.text(), limit=SEARCH_LIMIT + 1)
         more = len(found) > SEARCH_LIMIT
         self._syncing = True
@@ -611,7 +664,7 @@ class ContactsView(QWidget):
         elif shown == 0:
             text = self.tr("No contacts yet. Fill in the form below to add one.")
         else:
-            text = self.tr("%n contact(s)", "", shown)
+            text = self.tr("Contacts: %n", "", shown)
         self.count.setText(text)
 
     def _open_first(self) -> None:
@@ -760,8 +813,11 @@ class ContactsView(QWidget):
         return True
 
     def _say(self, text: str, error: bool = False) -> None:
+        """A line under the form: an error in red (lighter on a dark palette), else plain text."""
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {WARNING_COLOUR if error else OK_COLOUR};")
+        self.message.setStyleSheet(
+            f"color: {DARK_WARNING_COLOUR if is_dark() else WARNING_COLOUR};" if error else ""
+        )
         self.message.show()
 
     def _select(self, contact_id: int | None) -> None:
@@ -922,6 +978,11 @@ class ContactsView(QWidget):
                 self.list.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._searched:
+            self.run_search()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -26,8 +26,6 @@ from companion.ui.today_view import TodayView
 from companion.ui.tolog_view import ToLogView
 from companion.ui.trace import Tracer
 
-NARROW = 460
-
 
 class MainWindow(QMainWindow):
     def __init__(
@@ -169,13 +167,17 @@ class MainWindow(QMainWindow):
         self._apply_tab_texts()
 
     def _apply_tab_texts(self) -> None:
-        narrow = self.width() < NARROW
+        """Icons and words when they fit; icons only (words in tooltips) when they don't."""
+        bar = self.tabs.tabBar()
         for index, (_widget, _icon, text) in enumerate(self._tab_texts):
-            label = text
-            if narrow:
-                label = "" if index != 1 else text.split("(")[-1].rstrip(")") if "(" in text else ""
-            self.tabs.setTabText(index, label)
+            self.tabs.setTabText(index, text)
             self.tabs.setTabToolTip(index, text)
+        room = self.width() - self.pin.sizeHint().width() - 8
+        if bar.sizeHint().width() <= room:
+            return
+        for index, (_widget, _icon, text) in enumerate(self._tab_texts):
+            count = text.rsplit("(", 1)[-1].rstrip(")") if index == 1 and "(" in text else ""
+            self.tabs.setTabText(index, count)
 
     def _call_active(self, active: bool) -> None:
         self.in_call = active

@@ -28,9 +28,14 @@ from companion.ui.style import OK_COLOUR, WARNING_COLOUR
 
 
 def region_name(code: str) -> str:
+    """The country's name in the UI language, with its code: «Германия (DE)»."""
     territory = QLocale.codeToTerritory(code)
-    name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyCountry else ""
-    return f"{name} ({code})" if name else code
+    if territory == QLocale.Country.AnyCountry:
+        return code
+    name = QLocale(QLocale().language(), territory).nativeTerritoryName()
+    if not name or QLocale().language() == QLocale.Language.English:
+        name = QLocale.territoryToString(territory)
+    return f"{name} ({code})"
 
 
 class SettingsView(QWidget):

@@ -5,288 +5,286 @@
         <message>
             <source>When</source>
             <extracomment>below this width the table keeps only when, direction, who and outcome rows measured to size the columns (all 500 would make every refresh slow) small enough that the wide row of filters fits a side-docked window too the columns a narrow window hides</extracomment>
-            <translation type="unfinished" />
+            <translation>Когда</translation>
         </message>
         <message>
             <source>Who</source>
-            <translation type="unfinished" />
+            <translation>Кто</translation>
         </message>
         <message>
             <source>Number</source>
-            <translation type="unfinished" />
+            <translation>Номер</translation>
         </message>
         <message>
             <source>Kind</source>
-            <translation type="unfinished" />
+            <translation>Вид</translation>
         </message>
         <message>
             <source>Outcome</source>
-            <translation type="unfinished" />
+            <translation>Результат</translation>
         </message>
         <message>
             <source>Rep</source>
-            <translation type="unfinished" />
+            <translation>Менеджер</translation>
         </message>
         <message>
             <source>Note</source>
-            <translation type="unfinished" />
+            <translation>Заметка</translation>
         </message>
         <message>
             <source>Direction: ← incoming, → outgoing</source>
-            <translation type="unfinished" />
+            <translation>Направление: ← входящий, → исходящий</translation>
         </message>
         <message>
             <source>no number</source>
-            <translation type="unfinished" />
+            <translation>нет номера</translation>
         </message>
         <message>
             <source>not logged</source>
-            <translation type="unfinished" />
+            <translation>не записан</translation>
         </message>
         <message>
             <source>incoming</source>
-            <translation type="unfinished" />
+            <translation>входящий</translation>
         </message>
         <message>
             <source>outgoing</source>
-            <translation type="unfinished" />
+            <translation>исходящий</translation>
         </message>
         <message>
             <source>unknown</source>
-            <translation type="unfinished" />
+            <translation>неизвестный</translation>
         </message>
     </context>
     <context>
         <name>CardView</name>
         <message>
             <source>Call card</source>
-            <translation type="unfinished" />
+            <translation>Карточка звонка</translation>
         </message>
         <message>
             <source>Type or paste a number</source>
-            <translation type="unfinished" />
+            <translation>Введите или вставьте номер</translation>
         </message>
         <message>
             <source>Number to look up</source>
-            <translation type="unfinished" />
+            <translation>Номер для поиска</translation>
         </message>
         <message>
             <source>In</source>
-            <translation type="unfinished" />
+            <translation>Вх.</translation>
         </message>
         <message>
             <source>Incoming: they are calling us</source>
-            <translation type="unfinished" />
+            <translation>Входящий: звонят нам</translation>
         </message>
         <message>
             <source>Incoming call</source>
-            <translation type="unfinished" />
+            <translation>Входящий звонок</translation>
         </message>
         <message>
             <source>Out</source>
-            <translation type="unfinished" />
+            <translation>Исх.</translation>
         </message>
         <message>
             <source>Outgoing: we are calling them</source>
-            <translation type="unfinished" />
+            <translation>Исходящий: звоним мы</translation>
         </message>
         <message>
             <source>Outgoing call</source>
-            <translation type="unfinished" />
+            <translation>Исходящий звонок</translation>
         </message>
         <message>
             <source>Hint</source>
-            <translation type="unfinished" />
+            <translation>Подсказка</translation>
         </message>
         <message>
             <source>What they expect</source>
-            <translation type="unfinished" />
+            <translation>Чего ждёт собеседник</translation>
         </message>
         <message>
             <source>Person</source>
-            <translation type="unfinished" />
+            <translation>Собеседник</translation>
         </message>
         <message>
             <source>Number</source>
-            <translation type="unfinished" />
+            <translation>Номер</translation>
         </message>
         <message>
             <source>Warnings</source>
-            <translation type="unfinished" />
+            <translation>Предупреждения</translation>
         </message>
         <message>
             <source>Context</source>
-            <translation type="unfinished" />
+            <translation>Что известно</translation>
         </message>
         <message>
             <source>Note (optional)</source>
-            <translation type="unfinished" />
+            <translation>Заметка (необязательно)</translation>
         </message>
         <message>
             <source>Note</source>
-            <translation type="unfinished" />
+            <translation>Заметка</translation>
         </message>
         <message>
             <source>Log “{name}” (key {key})</source>
-            <translation type="unfinished" />
+            <translation>Записать «{name}» (клавиша {key})</translation>
         </message>
         <message>
             <source>Last logged outcome</source>
-            <translation type="unfinished" />
+            <translation>Последний записанный результат</translation>
         </message>
         <message>
             <source>Undo</source>
-            <translation type="unfinished" />
+            <translation>Отменить</translation>
         </message>
         <message>
             <source>Undo the last outcome</source>
-            <translation type="unfinished" />
+            <translation>Отменить последний результат</translation>
         </message>
         <message>
             <source>Last calls</source>
-            <translation type="unfinished" />
+            <translation>Последние звонки</translation>
         </message>
         <message>
             <source>Last calls with this person</source>
-            <translation type="unfinished" />
+            <translation>Последние звонки с этим человеком</translation>
         </message>
         <message>
             <source>Error</source>
-            <translation type="unfinished" />
+            <translation>Ошибка</translation>
         </message>
         <message>
             <source>Several people share this number. Who is it?</source>
-            <translation type="unfinished" />
+            <translation>Этим номером пользуются несколько человек. Кто это?</translation>
         </message>
         <message>
             <source>Save as contact…</source>
-            <translation type="unfinished" />
+            <translation>Сохранить контакт…</translation>
         </message>
         <message>
             <source>Save this number as a contact</source>
-            <translation type="unfinished" />
+            <translation>Сохранить номер как контакт</translation>
         </message>
         <message>
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>Имя</translation>
         </message>
         <message>
             <source>Company</source>
-            <translation type="unfinished" />
+            <translation>Компания</translation>
         </message>
         <message>
             <source>How well they know you</source>
-            <translation type="unfinished" />
+            <translation>Насколько хорошо вас знают</translation>
         </message>
         <message>
             <source>Doesn't know us</source>
-            <translation type="unfinished" />
+            <translation>Не знает нас</translation>
         </message>
         <message>
             <source>Knows the company</source>
-            <translation type="unfinished" />
+            <translation>Знает компанию</translation>
         </message>
         <message>
             <source>Knows me personally</source>
-            <translation type="unfinished" />
+            <translation>Знает меня лично</translation>
         </message>
         <message>
             <source>Save contact</source>
-            <translation type="unfinished" />
+            <translation>Сохранить контакт</translation>
         </message>
         <message>
             <source>Knows us</source>
-            <translation type="unfinished" />
+            <translation>Знает нас</translation>
         </message>
         <message>
             <source>How did they find us?</source>
-            <translation type="unfinished" />
+            <translation>Как о нас узнали?</translation>
         </message>
         <message>
             <source>Who recommended us?</source>
-            <translation type="unfinished" />
+            <translation>Кто нас порекомендовал?</translation>
         </message>
         <message>
             <source>Referrer's name</source>
-            <translation type="unfinished" />
+            <translation>Имя рекомендателя</translation>
         </message>
         <message>
             <source>OK</source>
-            <translation type="unfinished" />
+            <translation>OK</translation>
         </message>
         <message>
             <source>Save the referrer</source>
-            <translation type="unfinished" />
+            <translation>Сохранить рекомендателя</translation>
         </message>
         <message>
             <source>Actually it is:</source>
-            <translation type="unfinished" />
+            <translation>На самом деле это:</translation>
         </message>
         <message>
             <source>No call yet.
 When a number rings or is dialled, its card appears here.
 You can also type or paste a number above.</source>
-            <translation type="unfinished" />
+            <translation>Звонка пока нет.
+Когда зазвонит телефон или вы наберёте номер, здесь появится его карточка.
+Номер можно также ввести или вставить выше.</translation>
         </message>
         <message>
             <source>Not in your contacts</source>
-            <translation type="unfinished" />
+            <translation>Нет в ваших контактах</translation>
         </message>
         <message>
             <source>Shared number: {n} people</source>
-            <translation type="unfinished" />
+            <translation>Общий номер: {n} чел.</translation>
         </message>
         <message>
             <source>(no name)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>recommended by {name}</source>
-            <translation type="unfinished" />
+            <translation>(без имени)</translation>
         </message>
         <message>
             <source>no number</source>
-            <translation type="unfinished" />
+            <translation>нет номера</translation>
         </message>
         <message>
             <source>their time {time}</source>
-            <translation type="unfinished" />
+            <translation>у них {time}</translation>
         </message>
         <message>
             <source>This is {name}</source>
-            <translation type="unfinished" />
+            <translation>Это {name}</translation>
         </message>
         <message>
             <source>not logged</source>
-            <translation type="unfinished" />
+            <translation>не записан</translation>
         </message>
         <message>
             <source>Who recommended us? Enter the name, then log.</source>
-            <translation type="unfinished" />
+            <translation>Кто нас порекомендовал? Введите имя, затем запишите результат.</translation>
         </message>
         <message>
             <source>Logged: {outcome}</source>
-            <translation type="unfinished" />
+            <translation>Записано: {outcome}</translation>
         </message>
         <message>
             <source>mobile</source>
-            <translation type="unfinished" />
+            <translation>мобильный</translation>
         </message>
         <message>
             <source>landline</source>
-            <translation type="unfinished" />
+            <translation>стационарный</translation>
         </message>
         <message>
             <source>toll-free</source>
-            <translation type="unfinished" />
+            <translation>бесплатный</translation>
         </message>
         <message>
             <source>premium rate</source>
-            <translation type="unfinished" />
+            <translation>платный</translation>
         </message>
         <message>
             <source>VoIP</source>
-            <translation type="unfinished" />
+            <translation>IP-телефония</translation>
         </message>
     </context>
     <context>
@@ -294,271 +292,267 @@ You can also type or paste a number above.</source>
         <message>
             <source>Contacts</source>
             <extracomment>the contact in the form; None while a new one is being written</extracomment>
-            <translation type="unfinished" />
+            <translation>Контакты</translation>
         </message>
         <message>
             <source>(no name)</source>
-            <translation type="unfinished" />
+            <translation>(без имени)</translation>
         </message>
         <message>
             <source>Contact list and form</source>
-            <translation type="unfinished" />
+            <translation>Список контактов и форма</translation>
         </message>
         <message>
             <source>Search name, company or number</source>
-            <translation type="unfinished" />
+            <translation>Имя, компания или номер</translation>
         </message>
         <message>
             <source>Search contacts</source>
-            <translation type="unfinished" />
+            <translation>Поиск контактов</translation>
         </message>
         <message>
             <source>Number of contacts found</source>
-            <translation type="unfinished" />
+            <translation>Сколько контактов найдено</translation>
         </message>
         <message>
             <source>Contacts found</source>
-            <translation type="unfinished" />
+            <translation>Найденные контакты</translation>
         </message>
         <message>
             <source>Contact being edited</source>
-            <translation type="unfinished" />
+            <translation>Редактируемый контакт</translation>
         </message>
         <message>
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>Имя</translation>
         </message>
         <message>
             <source>Company</source>
-            <translation type="unfinished" />
+            <translation>Компания</translation>
         </message>
         <message>
             <source>Phone numbers, one per line</source>
-            <translation type="unfinished" />
+            <translation>Телефоны, по одному в строке</translation>
         </message>
         <message>
             <source>One number per line</source>
-            <translation type="unfinished" />
+            <translation>По одному номеру в строке</translation>
         </message>
         <message>
             <source>Number to call</source>
-            <translation type="unfinished" />
+            <translation>Номер для звонка</translation>
         </message>
         <message>
             <source>Call</source>
-            <translation type="unfinished" />
+            <translation>Позвонить</translation>
         </message>
         <message>
             <source>Call the chosen number</source>
-            <translation type="unfinished" />
+            <translation>Позвонить на выбранный номер</translation>
         </message>
         <message>
             <source>E-mail</source>
-            <translation type="unfinished" />
+            <translation>Эл. почта</translation>
         </message>
         <message>
             <source>Status</source>
-            <translation type="unfinished" />
+            <translation>Статус</translation>
         </message>
         <message>
             <source>How well they know you</source>
-            <translation type="unfinished" />
+            <translation>Насколько хорошо вас знают</translation>
         </message>
         <message>
             <source>Knows me personally</source>
-            <translation type="unfinished" />
+            <translation>Знает меня лично</translation>
         </message>
         <message>
             <source>Knows the company</source>
-            <translation type="unfinished" />
+            <translation>Знает компанию</translation>
         </message>
         <message>
             <source>Doesn't know us</source>
-            <translation type="unfinished" />
+            <translation>Не знает нас</translation>
         </message>
         <message>
-            <source>Recommended us to them</source>
-            <translation type="unfinished" />
+            <source>Referred by</source>
+            <translation>Кто нас порекомендовал</translation>
+        </message>
+        <message>
+            <source>Save the contact</source>
+            <translation>Сохранить контакт</translation>
         </message>
         <message>
             <source>Who recommended us</source>
-            <translation type="unfinished" />
+            <translation>Кто нас порекомендовал</translation>
         </message>
         <message>
             <source>&amp;Do not call</source>
-            <translation type="unfinished" />
+            <translation>Не з&amp;вонить</translation>
         </message>
         <message>
             <source>Do not call: they asked not to be called</source>
-            <translation type="unfinished" />
+            <translation>Не звонить: человек просил ему не звонить</translation>
         </message>
         <message>
             <source>Notes</source>
-            <translation type="unfinished" />
+            <translation>Заметки</translation>
         </message>
         <message>
             <source>&amp;Name</source>
-            <translation type="unfinished" />
+            <translation>&amp;Имя</translation>
         </message>
         <message>
             <source>&amp;Company</source>
-            <translation type="unfinished" />
+            <translation>&amp;Компания</translation>
         </message>
         <message>
             <source>N&amp;umbers</source>
-            <translation type="unfinished" />
+            <translation>&amp;Номера</translation>
         </message>
         <message>
             <source>&amp;E-mail</source>
-            <translation type="unfinished" />
+            <translation>&amp;Эл. почта</translation>
         </message>
         <message>
             <source>&amp;Status</source>
-            <translation type="unfinished" />
+            <translation>&amp;Статус</translation>
         </message>
         <message>
             <source>&amp;Knows us</source>
-            <translation type="unfinished" />
+            <translation>&amp;Знает нас</translation>
         </message>
         <message>
             <source>&amp;Referred by</source>
-            <translation type="unfinished" />
+            <translation>По &amp;рекомендации</translation>
         </message>
         <message>
             <source>N&amp;otes</source>
-            <translation type="unfinished" />
+            <translation>За&amp;метки</translation>
         </message>
         <message>
             <source>Message</source>
-            <translation type="unfinished" />
+            <translation>Сообщение</translation>
         </message>
         <message>
             <source>Save</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save the contact (Ctrl+S)</source>
-            <translation type="unfinished" />
+            <translation>Сохранить</translation>
         </message>
         <message>
             <source>New</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>New contact (Ctrl+N)</source>
-            <translation type="unfinished" />
+            <translation>Новый</translation>
         </message>
         <message>
             <source>Delete…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Delete the contact (Delete)</source>
-            <translation type="unfinished" />
+            <translation>Удалить…</translation>
         </message>
         <message>
             <source>Merge into…</source>
-            <translation type="unfinished" />
+            <translation>Объединить…</translation>
         </message>
         <message>
             <source>Merge this contact into another one</source>
-            <translation type="unfinished" />
+            <translation>Объединить этот контакт с другим</translation>
         </message>
         <message numerus="yes">
             <source>The first %n contacts are shown: type more to narrow the search.</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Показан первый %n контакт: уточните запрос.</numerusform>
+                <numerusform>Показаны первые %n контакта: уточните запрос.</numerusform>
+                <numerusform>Показаны первые %n контактов: уточните запрос.</numerusform>
             </translation>
         </message>
         <message>
             <source>No contact matches. Press Enter to create one.</source>
-            <translation type="unfinished" />
+            <translation>Ничего не найдено. Нажмите Enter, чтобы создать контакт.</translation>
         </message>
         <message>
             <source>No contacts yet. Fill in the form below to add one.</source>
-            <translation type="unfinished" />
-        </message>
-        <message numerus="yes">
-            <source>%n contact(s)</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
-            </translation>
+            <translation>Контактов пока нет. Чтобы добавить, заполните форму ниже.</translation>
         </message>
         <message>
             <source>New contact</source>
-            <translation type="unfinished" />
+            <translation>Новый контакт</translation>
+        </message>
+        <message>
+            <source>Delete the contact</source>
+            <translation>Удалить контакт</translation>
+        </message>
+        <message numerus="yes">
+            <source>Contacts: %n</source>
+            <translation>
+                <numerusform>Контактов: %n</numerusform>
+                <numerusform>Контактов: %n</numerusform>
+                <numerusform>Контактов: %n</numerusform>
+            </translation>
         </message>
         <message>
             <source>the new contact</source>
-            <translation type="unfinished" />
+            <translation>новый контакт</translation>
         </message>
         <message>
             <source>Unsaved changes</source>
-            <translation type="unfinished" />
+            <translation>Несохранённые изменения</translation>
         </message>
         <message>
             <source>Discard your changes to “{name}”?</source>
-            <translation type="unfinished" />
+            <translation>Закрыть «{name}» без сохранения изменений?</translation>
         </message>
         <message>
             <source>Discard</source>
-            <translation type="unfinished" />
+            <translation>Не сохранять</translation>
         </message>
         <message>
             <source>do not call · {status}</source>
-            <translation type="unfinished" />
+            <translation>не звонить · {status}</translation>
         </message>
         <message>
             <source>Saved.</source>
-            <translation type="unfinished" />
+            <translation>Сохранено.</translation>
         </message>
         <message>
             <source>Delete contact</source>
-            <translation type="unfinished" />
+            <translation>Удаление контакта</translation>
         </message>
         <message>
             <source>Delete “{name}”? Their calls stay in the history and their numbers stay known.</source>
-            <translation type="unfinished" />
+            <translation>Удалить «{name}»? Звонки останутся в истории, а номера по-прежнему будут узнаваться.</translation>
         </message>
         <message>
             <source>Delete</source>
-            <translation type="unfinished" />
+            <translation>Удалить</translation>
         </message>
         <message>
             <source>Deleted “{name}”.</source>
-            <translation type="unfinished" />
+            <translation>Контакт «{name}» удалён.</translation>
         </message>
         <message>
             <source>Merge contacts</source>
-            <translation type="unfinished" />
+            <translation>Объединение контактов</translation>
         </message>
         <message>
             <source>Merge “{other}” into “{keep}”? The numbers, calls and callbacks of “{other}” move to “{keep}”, its empty fields are filled in, and “{other}” is deleted.</source>
-            <translation type="unfinished" />
+            <translation>Объединить «{other}» с «{keep}»? Номера, звонки и обратные звонки «{other}» перейдут к «{keep}», его пустые поля будут заполнены, а «{other}» будет удалён.</translation>
         </message>
         <message>
             <source>Merge</source>
-            <translation type="unfinished" />
+            <translation>Объединить</translation>
         </message>
         <message>
             <source>“{other}” merged into “{keep}”.</source>
-            <translation type="unfinished" />
+            <translation>Контакт «{other}» объединён с «{keep}».</translation>
         </message>
         <message>
             <source>Do not call</source>
-            <translation type="unfinished" />
+            <translation>Не звонить</translation>
         </message>
         <message>
             <source>“{name}” asked not to be called. Call anyway?</source>
-            <translation type="unfinished" />
+            <translation>«{name}» просит не звонить. Всё равно позвонить?</translation>
         </message>
         <message>
             <source>Call anyway</source>
-            <translation type="unfinished" />
+            <translation>Всё равно позвонить</translation>
         </message>
     </context>
     <context>
@@ -566,106 +560,106 @@ You can also type or paste a number above.</source>
         <message>
             <source>Search name, number or note</source>
             <extracomment>a row was opened: its number (as stored, E.164 where known) and direction ("in"/"out")</extracomment>
-            <translation type="unfinished" />
+            <translation>Имя, номер или заметка</translation>
         </message>
         <message>
             <source>Search calls by name, number or note</source>
-            <translation type="unfinished" />
+            <translation>Поиск звонков по имени, номеру или заметке</translation>
         </message>
         <message>
             <source>Day</source>
-            <translation type="unfinished" />
+            <translation>День</translation>
         </message>
         <message>
             <source>Any day</source>
-            <translation type="unfinished" />
+            <translation>За всё время</translation>
         </message>
         <message>
             <source>Today</source>
-            <translation type="unfinished" />
+            <translation>Сегодня</translation>
         </message>
         <message>
             <source>Yesterday</source>
-            <translation type="unfinished" />
+            <translation>Вчера</translation>
         </message>
         <message>
             <source>Last 7 days</source>
-            <translation type="unfinished" />
+            <translation>За 7 дней</translation>
         </message>
         <message>
             <source>Last 30 days</source>
-            <translation type="unfinished" />
+            <translation>За 30 дней</translation>
         </message>
         <message>
             <source>On a date…</source>
-            <translation type="unfinished" />
+            <translation>Выбрать дату…</translation>
         </message>
         <message>
             <source>Date of the calls</source>
-            <translation type="unfinished" />
+            <translation>Дата звонков</translation>
         </message>
         <message>
             <source>Kind of call</source>
-            <translation type="unfinished" />
+            <translation>Вид звонка</translation>
         </message>
         <message>
             <source>All kinds</source>
-            <translation type="unfinished" />
+            <translation>Все виды</translation>
         </message>
         <message>
             <source>Outcome</source>
-            <translation type="unfinished" />
+            <translation>Результат</translation>
         </message>
         <message>
             <source>All outcomes</source>
-            <translation type="unfinished" />
+            <translation>Все результаты</translation>
         </message>
         <message>
             <source>Not logged</source>
-            <translation type="unfinished" />
+            <translation>Не записан</translation>
         </message>
         <message>
             <source>Rep</source>
-            <translation type="unfinished" />
+            <translation>Менеджер</translation>
         </message>
         <message>
             <source>Calls, newest first</source>
-            <translation type="unfinished" />
+            <translation>Звонки, сначала новые</translation>
         </message>
         <message>
             <source>How many calls are shown</source>
-            <translation type="unfinished" />
+            <translation>Сколько звонков показано</translation>
         </message>
         <message>
             <source>All reps</source>
-            <translation type="unfinished" />
+            <translation>Все менеджеры</translation>
         </message>
         <message>
             <source>%1 (you)</source>
-            <translation type="unfinished" />
+            <translation>%1 (вы)</translation>
         </message>
         <message>
             <source>No calls match.</source>
-            <translation type="unfinished" />
+            <translation>Подходящих звонков нет.</translation>
         </message>
         <message>
             <source>No calls yet.</source>
-            <translation type="unfinished" />
+            <translation>Звонков пока нет.</translation>
         </message>
         <message numerus="yes">
             <source>Showing the newest %n. Narrow the filter to see older calls.</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Показан последний %n звонок. Сузьте фильтр, чтобы увидеть более ранние.</numerusform>
+                <numerusform>Показаны последние %n звонка. Сузьте фильтр, чтобы увидеть более ранние.</numerusform>
+                <numerusform>Показаны последние %n звонков. Сузьте фильтр, чтобы увидеть более ранние.</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>Calls: %n</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Звонков: %n</numerusform>
+                <numerusform>Звонков: %n</numerusform>
+                <numerusform>Звонков: %n</numerusform>
             </translation>
         </message>
     </context>
@@ -673,220 +667,216 @@ You can also type or paste a number above.</source>
         <name>KindStrip</name>
         <message>
             <source>Kind of call</source>
-            <translation type="unfinished" />
+            <translation>Вид звонка</translation>
         </message>
     </context>
     <context>
         <name>MainWindow</name>
         <message>
             <source>Views</source>
-            <translation type="unfinished" />
+            <translation>Разделы</translation>
         </message>
         <message>
             <source>Card</source>
-            <translation type="unfinished" />
+            <translation>Карточка</translation>
         </message>
         <message>
             <source>To log</source>
-            <translation type="unfinished" />
+            <translation>Записать</translation>
         </message>
         <message>
             <source>History</source>
-            <translation type="unfinished" />
+            <translation>История</translation>
         </message>
         <message>
             <source>Contacts</source>
-            <translation type="unfinished" />
+            <translation>Контакты</translation>
         </message>
         <message>
             <source>Today</source>
-            <translation type="unfinished" />
+            <translation>Сегодня</translation>
         </message>
         <message>
             <source>Settings</source>
-            <translation type="unfinished" />
+            <translation>Настройки</translation>
         </message>
         <message>
             <source>Keep on top of other windows</source>
-            <translation type="unfinished" />
+            <translation>Поверх других окон</translation>
         </message>
     </context>
     <context>
         <name>MergePicker</name>
         <message>
             <source>What is merged</source>
-            <extracomment>narrower than this, the form goes below the list</extracomment>
-            <translation type="unfinished" />
+            <extracomment>narrower than this, the form goes below the list the warning red, lightened enough to read on a dark window</extracomment>
+            <translation>Что объединяется</translation>
         </message>
         <message>
             <source>Find the contact to keep</source>
-            <translation type="unfinished" />
+            <translation>Найдите контакт, который останется</translation>
         </message>
         <message>
             <source>Find the contact to merge into</source>
-            <translation type="unfinished" />
+            <translation>Поиск контакта, с которым объединить</translation>
         </message>
         <message>
             <source>Contacts to merge into</source>
-            <translation type="unfinished" />
+            <translation>Контакты для объединения</translation>
         </message>
         <message>
             <source>Merge</source>
-            <translation type="unfinished" />
+            <translation>Объединить</translation>
         </message>
         <message>
             <source>Merge into the chosen contact</source>
-            <translation type="unfinished" />
+            <translation>Объединить с выбранным контактом</translation>
         </message>
         <message>
             <source>Cancel</source>
-            <translation type="unfinished" />
+            <translation>Отмена</translation>
         </message>
         <message>
             <source>Cancel merging</source>
-            <translation type="unfinished" />
+            <translation>Отменить объединение</translation>
         </message>
         <message>
             <source>Merge “{name}” into:</source>
-            <translation type="unfinished" />
+            <translation>Объединить «{name}» с контактом:</translation>
         </message>
     </context>
     <context>
         <name>SettingsView</name>
         <message>
             <source>My name as the rep</source>
-            <translation type="unfinished" />
+            <translation>Моё имя (менеджер)</translation>
         </message>
         <message>
             <source>My name</source>
-            <translation type="unfinished" />
+            <translation>Моё имя</translation>
         </message>
         <message>
             <source>Default region for numbers without a country code</source>
-            <translation type="unfinished" />
+            <translation>Страна для номеров без кода страны</translation>
         </message>
         <message>
             <source>Default region</source>
-            <translation type="unfinished" />
+            <translation>Страна по умолчанию</translation>
         </message>
         <message>
             <source>Calling hours start</source>
-            <translation type="unfinished" />
+            <translation>Начало часов для звонков</translation>
         </message>
         <message>
             <source>Calling hours end</source>
-            <translation type="unfinished" />
+            <translation>Конец часов для звонков</translation>
         </message>
         <message>
             <source>Calling hours (their time)</source>
-            <translation type="unfinished" />
+            <translation>Часы звонков (по их времени)</translation>
         </message>
         <message>
             <source> min</source>
-            <translation type="unfinished" />
+            <translation> мин</translation>
         </message>
         <message>
             <source>Default callback delay in minutes</source>
-            <translation type="unfinished" />
+            <translation>Через сколько минут перезванивать по умолчанию</translation>
         </message>
         <message>
             <source>Call back after</source>
-            <translation type="unfinished" />
+            <translation>Перезвонить через</translation>
         </message>
         <message>
             <source>Language</source>
-            <translation type="unfinished" />
+            <translation>Язык</translation>
         </message>
         <message>
             <source>As the system</source>
-            <translation type="unfinished" />
+            <translation>Как в системе</translation>
         </message>
         <message>
             <source>Keep the window on top during a call</source>
-            <translation type="unfinished" />
+            <translation>Окно поверх других во время звонка</translation>
         </message>
         <message>
             <source>Always keep the window on top</source>
-            <translation type="unfinished" />
+            <translation>Окно всегда поверх других</translation>
         </message>
         <message>
             <source>Start when I log in</source>
-            <translation type="unfinished" />
+            <translation>Запускать при входе в систему</translation>
         </message>
         <message>
             <source>Save settings</source>
-            <translation type="unfinished" />
+            <translation>Сохранить настройки</translation>
         </message>
         <message>
             <source>Settings message</source>
-            <translation type="unfinished" />
+            <translation>Сообщение настроек</translation>
         </message>
         <message>
             <source>Enter your name: it marks your calls for the team.</source>
-            <translation type="unfinished" />
+            <translation>Введите своё имя: по нему команда видит ваши звонки.</translation>
         </message>
         <message>
             <source>Could not change start-up: {why}</source>
-            <translation type="unfinished" />
+            <translation>Не удалось изменить автозапуск: {why}</translation>
         </message>
         <message>
             <source>Saved.</source>
-            <translation type="unfinished" />
+            <translation>Сохранено.</translation>
         </message>
         <message>
             <source>The new language applies when you restart Call Companion.</source>
-            <translation type="unfinished" />
+            <translation>Новый язык заработает после перезапуска Call Companion.</translation>
         </message>
     </context>
     <context>
         <name>ToLogView</name>
         <message>
             <source>Calls to log</source>
-            <translation type="unfinished" />
+            <translation>Звонки без результата</translation>
         </message>
         <message>
             <source>Calls without an outcome</source>
-            <translation type="unfinished" />
+            <translation>Звонки без результата</translation>
         </message>
         <message>
             <source>Log it</source>
-            <translation type="unfinished" />
+            <translation>Записать</translation>
         </message>
         <message>
             <source>Open the card to log this call</source>
-            <translation type="unfinished" />
+            <translation>Открыть карточку и записать результат</translation>
         </message>
         <message>
             <source>Call back</source>
-            <translation type="unfinished" />
+            <translation>Перезвонить</translation>
         </message>
         <message>
             <source>Call this number back</source>
-            <translation type="unfinished" />
+            <translation>Перезвонить на этот номер</translation>
         </message>
-        <message numerus="yes">
-            <source>%n call(s) still need an outcome. Enter opens the card.</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
-            </translation>
+        <message>
+            <source>Still to log: {n}. Enter opens the card; the digits 1–7 log it there.</source>
+            <translation>Без результата: {n}. Enter открывает карточку, цифры 1–7 записывают результат.</translation>
+        </message>
+        <message>
+            <source>incoming</source>
+            <translation>входящий</translation>
+        </message>
+        <message>
+            <source>outgoing</source>
+            <translation>исходящий</translation>
         </message>
         <message>
             <source>Nothing to log. Every call has its outcome.</source>
-            <translation type="unfinished" />
+            <translation>Записывать нечего: у всех звонков есть результат.</translation>
         </message>
         <message>
             <source>withheld number</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>incoming: no outcome yet</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>outgoing: no outcome yet</source>
-            <translation type="unfinished" />
+            <translation>скрытый номер</translation>
         </message>
     </context>
     <context>
@@ -894,103 +884,100 @@ You can also type or paste a number above.</source>
         <message>
             <source>Today's calls</source>
             <extracomment>at least this wide, the two charts sit side by side the contact a call of each kind implies at the least (method.temperature_of with no other facts), which colours its bar; a callback was asked for or agreed to, so it is warm outcome bars darken towards a deal: not reached, reached, consent to talk on (prospect), deal drawn as a hatched outline: something still open (calls without an outcome)</extracomment>
-            <translation type="unfinished" />
+            <translation>Звонки за сегодня</translation>
         </message>
         <message>
             <source>Day</source>
-            <translation type="unfinished" />
+            <translation>День</translation>
         </message>
         <message>
             <source>Whole team</source>
-            <translation type="unfinished" />
+            <translation>Вся команда</translation>
         </message>
         <message>
             <source>Count the whole team's calls, not only mine</source>
-            <translation type="unfinished" />
+            <translation>Считать звонки всей команды, а не только мои</translation>
         </message>
         <message>
             <source>No calls yet today</source>
-            <translation type="unfinished" />
+            <translation>Сегодня звонков ещё не было</translation>
         </message>
         <message>
             <source>Conversion from connected call to deal</source>
-            <translation type="unfinished" />
+            <translation>Конверсия из разговора в сделку</translation>
         </message>
         <message>
             <source>of connected calls
 became a deal</source>
-            <translation type="unfinished" />
+            <translation>разговоров
+привели к сделке</translation>
         </message>
         <message>
             <source>Calls, connected calls and deals</source>
-            <translation type="unfinished" />
+            <translation>Звонки, разговоры и сделки</translation>
         </message>
         <message>
             <source>Incoming and outgoing calls</source>
-            <translation type="unfinished" />
+            <translation>Входящие и исходящие звонки</translation>
         </message>
         <message>
             <source>Calls by kind</source>
-            <translation type="unfinished" />
+            <translation>Звонки по видам</translation>
         </message>
         <message>
             <source>Calls by outcome</source>
-            <translation type="unfinished" />
+            <translation>Звонки по результатам</translation>
         </message>
         <message>
             <source>By kind</source>
-            <translation type="unfinished" />
+            <translation>По видам</translation>
         </message>
         <message>
             <source>By outcome</source>
-            <translation type="unfinished" />
+            <translation>По результатам</translation>
         </message>
         <message>
             <source>the whole team</source>
-            <translation type="unfinished" />
+            <translation>вся команда</translation>
         </message>
         <message>
             <source>Today, {day} · {whose}</source>
-            <translation type="unfinished" />
+            <translation>Сегодня, {day} · {whose}</translation>
         </message>
         <message>
             <source>Calls {calls} → connected {connected} → deals {deals}</source>
-            <translation type="unfinished" />
+            <translation>Звонки {calls} → разговоры {connected} → сделки {deals}</translation>
         </message>
         <message>
             <source>← {incoming} incoming · → {outgoing} outgoing</source>
-            <translation type="unfinished" />
+            <translation>← входящих: {incoming} · → исходящих: {outgoing}</translation>
         </message>
         <message>
             <source>{percent}%</source>
-            <translation type="unfinished" />
+            <translation>{percent}%</translation>
         </message>
         <message>
             <source>Not logged yet</source>
-            <translation type="unfinished" />
+            <translation>Не записаны</translation>
         </message>
     </context>
     <context>
         <name>Tray</name>
         <message>
             <source>Show Call Companion</source>
-            <translation type="unfinished" />
+            <translation>Показать Call Companion</translation>
         </message>
         <message>
             <source>Keep on top</source>
-            <translation type="unfinished" />
+            <translation>Поверх других окон</translation>
         </message>
         <message>
             <source>Quit</source>
-            <translation type="unfinished" />
+            <translation>Выход</translation>
         </message>
-        <message numerus="yes">
-            <source>%n call(s) to log</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
-            </translation>
+        <message>
+            <source>to log: {n}</source>
+            <translation>без результата: {n}</translation>
         </message>
     </context>
     <context>
@@ -998,122 +985,122 @@ became a deal</source>
         <message>
             <source>That contact no longer exists.</source>
             <extracomment>closeness of familiarity: the higher, the better the person knows us letters people use interchangeably when they search (Russian е/ё)</extracomment>
-            <translation type="unfinished" />
+            <translation>Этого контакта больше нет.</translation>
         </message>
         <message>
             <source>Enter a name, a company or a number.</source>
-            <translation type="unfinished" />
+            <translation>Введите имя, компанию или номер.</translation>
         </message>
         <message>
             <source>“{raw}” is not a phone number that can be called: check the digits.</source>
-            <translation type="unfinished" />
+            <translation>На номер «{raw}» позвонить нельзя: проверьте цифры.</translation>
         </message>
         <message>
             <source>Choose two different contacts to merge.</source>
-            <translation type="unfinished" />
+            <translation>Для объединения выберите два разных контакта.</translation>
         </message>
         <message>
             <source>A withheld number cannot be saved.</source>
-            <translation type="unfinished" />
+            <translation>Скрытый номер нельзя сохранить.</translation>
         </message>
         <message>
             <source>Unknown status {value!r}: use person, prospect or client.</source>
-            <translation type="unfinished" />
+            <translation>Неизвестный статус {value!r}: укажите person, prospect или client.</translation>
         </message>
         <message>
             <source>Unknown familiarity {value!r}: use personal, company or none.</source>
-            <translation type="unfinished" />
+            <translation>Неизвестная степень знакомства {value!r}: укажите personal, company или none.</translation>
         </message>
     </context>
     <context>
         <name>cli</name>
         <message>
             <source>Unknown region {code}: use a two-letter country code such as RU or US.</source>
-            <translation type="unfinished" />
+            <translation>Неизвестный регион {code}: укажите двухбуквенный код страны, например RU или US.</translation>
         </message>
         <message>
             <source>{db}: cannot use this database ({why}).</source>
-            <translation type="unfinished" />
+            <translation>{db}: не удаётся работать с базой данных ({why}).</translation>
         </message>
         <message>
             <source>No call in progress to end.</source>
-            <translation type="unfinished" />
+            <translation>Нет текущего звонка, который можно завершить.</translation>
         </message>
         <message>
             <source>Call ended after {s} s.</source>
-            <translation type="unfinished" />
+            <translation>Звонок завершён, длительность {s} с.</translation>
         </message>
         <message>
             <source>Exported {n} rows to {path}.</source>
-            <translation type="unfinished" />
+            <translation>Экспортировано строк: {n}, файл: {path}.</translation>
         </message>
         <message>
             <source>Demo database created with sample people and calls.</source>
-            <translation type="unfinished" />
+            <translation>Создана демобаза с примерами контактов и звонков.</translation>
         </message>
         <message>
             <source>The window cannot start: {why}.</source>
-            <translation type="unfinished" />
+            <translation>Не удаётся открыть окно: {why}.</translation>
         </message>
         <message>
             <source>(no name)</source>
-            <translation type="unfinished" />
+            <translation>(без имени)</translation>
         </message>
         <message>
             <source>Shared by: {names}</source>
-            <translation type="unfinished" />
+            <translation>Общий номер: {names}</translation>
         </message>
         <message>
             <source>Not in your contacts.</source>
-            <translation type="unfinished" />
+            <translation>Нет в ваших контактах.</translation>
         </message>
         <message>
             <source>(no number)</source>
-            <translation type="unfinished" />
+            <translation>(нет номера)</translation>
         </message>
         <message>
             <source>their time {t}</source>
-            <translation type="unfinished" />
+            <translation>у них {t}</translation>
         </message>
         <message>
             <source>Last calls:</source>
-            <translation type="unfinished" />
+            <translation>Последние звонки:</translation>
         </message>
         <message>
             <source>not logged</source>
-            <translation type="unfinished" />
+            <translation>не записан</translation>
         </message>
         <message>
             <source>Logged: {outcome} ({kind}).</source>
-            <translation type="unfinished" />
+            <translation>Записано: {outcome} ({kind}).</translation>
         </message>
         <message>
             <source>Status: {status}.</source>
-            <translation type="unfinished" />
+            <translation>Статус: {status}.</translation>
         </message>
         <message>
             <source>Callback due {due}.</source>
-            <translation type="unfinished" />
+            <translation>Обратный звонок назначен на {due}.</translation>
         </message>
         <message>
             <source>No open callbacks.</source>
-            <translation type="unfinished" />
+            <translation>Открытых обратных звонков нет.</translation>
         </message>
         <message>
             <source>{contacts} contacts, {calls} calls, {open_callbacks} open callbacks.</source>
-            <translation type="unfinished" />
+            <translation>Контактов: {contacts}, звонков: {calls}, открытых обратных звонков: {open_callbacks}.</translation>
         </message>
         <message>
             <source>To log:</source>
-            <translation type="unfinished" />
+            <translation>Без результата:</translation>
         </message>
         <message>
             <source>Try: companion lookup NUMBER · companion --help</source>
-            <translation type="unfinished" />
+            <translation>Попробуйте: companion lookup НОМЕР · companion --help</translation>
         </message>
         <message>
             <source>{flag}: {text!r} is not a date and time like 2026-11-28T15:30.</source>
-            <translation type="unfinished" />
+            <translation>{flag}: {text!r} — не дата и время вида 2026-11-28T15:30.</translation>
         </message>
     </context>
     <context>
@@ -1121,122 +1108,122 @@ became a deal</source>
         <message>
             <source>That is not a phone number: more than {n} characters.</source>
             <extracomment>an incoming call within this long after the rep's own unanswered try is "calling back"</extracomment>
-            <translation type="unfinished" />
+            <translation>Это не номер телефона: больше {n} символов.</translation>
         </message>
         <message>
             <source>Number withheld: there is nothing to look up.</source>
-            <translation type="unfinished" />
+            <translation>Номер скрыт: искать нечего.</translation>
         </message>
         <message>
             <source>This does not look like a valid number.</source>
-            <translation type="unfinished" />
+            <translation>Похоже, такого номера не существует.</translation>
         </message>
         <message>
             <source>Do not call: they asked not to be called.</source>
-            <translation type="unfinished" />
+            <translation>Не звонить: человек просил ему не звонить.</translation>
         </message>
         <message>
             <source>Last time this number turned out to be a wrong number.</source>
-            <translation type="unfinished" />
+            <translation>В прошлый раз этот номер оказался не тем.</translation>
         </message>
         <message>
             <source>{n} contacts share this number: choose who this is.</source>
-            <translation type="unfinished" />
+            <translation>Этот номер есть у нескольких контактов ({n}): выберите, кто это.</translation>
         </message>
         <message>
             <source>It is {time} there: outside calling hours ({start}–{end}).</source>
-            <translation type="unfinished" />
+            <translation>У них сейчас {time}: это вне часов для звонков ({start}–{end}).</translation>
         </message>
         <message>
             <source>Recommended by {name}.</source>
-            <translation type="unfinished" />
+            <translation>По рекомендации: {name}.</translation>
         </message>
         <message>
             <source>You owe them a call back (due {when})</source>
-            <translation type="unfinished" />
+            <translation>За вами обратный звонок (к {when})</translation>
         </message>
         <message>
             <source>Callback overdue since {when}</source>
-            <translation type="unfinished" />
+            <translation>Обратный звонок просрочен с {when}</translation>
         </message>
         <message>
             <source>Callback due {when}</source>
-            <translation type="unfinished" />
+            <translation>Обратный звонок назначен на {when}</translation>
         </message>
         <message>
             <source>You called them at {when}, no answer: they are calling back.</source>
-            <translation type="unfinished" />
+            <translation>Вы звонили {when} и не дозвонились: вам перезванивают.</translation>
         </message>
         <message>
             <source>Last call: {when}, {outcome} ({rep}).</source>
-            <translation type="unfinished" />
+            <translation>Последний звонок: {when}, {outcome} ({rep}).</translation>
         </message>
         <message>
             <source>{rep} on your team spoke with them on {when}.</source>
-            <translation type="unfinished" />
+            <translation>С ним уже говорил ваш коллега {rep} ({when}).</translation>
         </message>
         <message>
             <source>A callback time goes only with the outcome callback.</source>
-            <translation type="unfinished" />
+            <translation>Время обратного звонка указывается только с результатом callback («Перезвонить»).</translation>
         </message>
         <message>
             <source>The callback time is before the call.</source>
-            <translation type="unfinished" />
+            <translation>Время обратного звонка раньше самого звонка.</translation>
         </message>
         <message>
             <source>A callback needs a number to call: this one is withheld.</source>
-            <translation type="unfinished" />
+            <translation>Для обратного звонка нужен номер, а этот скрыт.</translation>
         </message>
         <message>
             <source>There is no call number {id} to log.</source>
-            <translation type="unfinished" />
+            <translation>Нет звонка № {id}, чтобы записать результат.</translation>
         </message>
         <message>
             <source>That call went the other way.</source>
-            <translation type="unfinished" />
+            <translation>У этого звонка другое направление.</translation>
         </message>
         <message>
             <source>That call was with another number.</source>
-            <translation type="unfinished" />
+            <translation>Этот звонок был с другим номером.</translation>
         </message>
         <message>
             <source>That contact does not have this number.</source>
-            <translation type="unfinished" />
+            <translation>У этого контакта нет такого номера.</translation>
         </message>
         <message>
             <source>There is no call number {id}.</source>
-            <translation type="unfinished" />
+            <translation>Звонка № {id} нет.</translation>
         </message>
         <message>
             <source>Who recommended us? Enter the name.</source>
-            <translation type="unfinished" />
+            <translation>Кто нас порекомендовал? Введите имя.</translation>
         </message>
         <message>
             <source>A withheld number cannot be saved.</source>
-            <translation type="unfinished" />
+            <translation>Скрытый номер нельзя сохранить.</translation>
         </message>
         <message>
             <source>Unknown direction {value!r}: use in or out.</source>
-            <translation type="unfinished" />
+            <translation>Неизвестное направление {value!r}: укажите in или out.</translation>
         </message>
         <message>
             <source>Unknown outcome {value!r}: use one of {known}.</source>
-            <translation type="unfinished" />
+            <translation>Неизвестный результат {value!r}: укажите один из вариантов: {known}.</translation>
         </message>
         <message>
             <source>Unknown kind {value!r}: use one of {known}.</source>
-            <translation type="unfinished" />
+            <translation>Неизвестный вид звонка {value!r}: укажите один из вариантов: {known}.</translation>
         </message>
         <message>
             <source>The kind {kind} does not fit this direction.</source>
-            <translation type="unfinished" />
+            <translation>Вид звонка {kind} не подходит для этого направления.</translation>
         </message>
     </context>
     <context>
         <name>export</name>
         <message>
             <source>Cannot write {path}: {why}.</source>
-            <translation type="unfinished" />
+            <translation>Не удаётся записать {path}: {why}.</translation>
         </message>
     </context>
     <context>
@@ -1244,223 +1231,223 @@ became a deal</source>
         <message>
             <source>line {line}: {text}</source>
             <extracomment>how they found us (method.Source value)</extracomment>
-            <translation type="unfinished" />
+            <translation>строка {line}: {text}</translation>
         </message>
         <message>
             <source>{created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped.</source>
-            <translation type="unfinished" />
+            <translation>Создано: {created}, обновлено: {updated}, без изменений: {unchanged}, пропущено: {skipped}.</translation>
         </message>
         <message>
             <source>--map takes FIELD=COLUMN pairs, got {part!r}.</source>
-            <translation type="unfinished" />
+            <translation>--map принимает пары ПОЛЕ=СТОЛБЕЦ, а получено {part!r}.</translation>
         </message>
         <message>
             <source>--map: unknown field {key!r} (known: {known}).</source>
-            <translation type="unfinished" />
+            <translation>--map: неизвестное поле {key!r} (известные: {known}).</translation>
         </message>
         <message>
             <source>not a usable number: {raw!r}</source>
-            <translation type="unfinished" />
+            <translation>непригодный номер: {raw!r}</translation>
         </message>
         <message>
             <source>no phone number; skipped</source>
-            <translation type="unfinished" />
+            <translation>нет номера телефона; пропущено</translation>
         </message>
         <message>
             <source>skipped: no usable number</source>
-            <translation type="unfinished" />
+            <translation>пропущено: нет пригодного номера</translation>
         </message>
         <message>
             <source>unknown status {value!r} ignored</source>
-            <translation type="unfinished" />
+            <translation>неизвестный статус {value!r} проигнорирован</translation>
         </message>
         <message>
             <source>unknown familiarity {value!r} ignored</source>
-            <translation type="unfinished" />
+            <translation>неизвестная степень знакомства {value!r} проигнорирована</translation>
         </message>
         <message>
             <source>unknown source {value!r} ignored</source>
-            <translation type="unfinished" />
+            <translation>неизвестный источник {value!r} проигнорирован</translation>
         </message>
         <message>
             <source>{file}: damaged UTF-16 text.</source>
             <extracomment>field → header names that mean it (compared lower-case, with spaces and dashes as "_")</extracomment>
-            <translation type="unfinished" />
+            <translation>{file}: повреждённый текст в UTF-16.</translation>
         </message>
         <message>
             <source>{file} is empty.</source>
-            <translation type="unfinished" />
+            <translation>Файл {file} пуст.</translation>
         </message>
         <message>
             <source>{file} is not a CSV file (it looks binary).</source>
-            <translation type="unfinished" />
+            <translation>{file} — не CSV-файл (похоже, двоичный).</translation>
         </message>
         <message>
             <source>{file}: unknown text encoding (save it as UTF-8).</source>
-            <translation type="unfinished" />
+            <translation>{file}: неизвестная кодировка текста (сохраните файл в UTF-8).</translation>
         </message>
         <message>
             <source>--map: there is no column {column!r} (columns: {columns}).</source>
-            <translation type="unfinished" />
+            <translation>--map: нет столбца {column!r} (столбцы: {columns}).</translation>
         </message>
         <message>
             <source>{file} is too large to import.</source>
-            <translation type="unfinished" />
+            <translation>Файл {file} слишком большой для импорта.</translation>
         </message>
         <message>
             <source>There is no file {file}.</source>
-            <translation type="unfinished" />
+            <translation>Файл {file} не найден.</translation>
         </message>
         <message>
             <source>{file} is a folder, not a file.</source>
-            <translation type="unfinished" />
+            <translation>{file} — папка, а не файл.</translation>
         </message>
         <message>
             <source>Cannot read {file}: {why}.</source>
-            <translation type="unfinished" />
+            <translation>Не удаётся прочитать {file}: {why}.</translation>
         </message>
         <message>
             <source>{file} has no header row.</source>
-            <translation type="unfinished" />
+            <translation>В файле {file} нет строки заголовков.</translation>
         </message>
         <message>
             <source>{file} has no phone column (columns: {columns}); name it with --map phone=COLUMN.</source>
-            <translation type="unfinished" />
+            <translation>В файле {file} нет столбца с телефоном (столбцы: {columns}); укажите его: --map phone=СТОЛБЕЦ.</translation>
         </message>
         <message>
             <source>{file}, line {line}: broken CSV ({why}).</source>
-            <translation type="unfinished" />
+            <translation>{file}, строка {line}: ошибка в CSV ({why}).</translation>
         </message>
     </context>
     <context>
         <name>method</name>
         <message>
             <source>Incoming · first-time caller</source>
-            <translation type="unfinished" />
+            <translation>Входящий · впервые позвонивший</translation>
         </message>
         <message>
             <source>Incoming · returning</source>
-            <translation type="unfinished" />
+            <translation>Входящий · возвратившийся</translation>
         </message>
         <message>
             <source>Incoming · referral</source>
-            <translation type="unfinished" />
+            <translation>Входящий · по рекомендации</translation>
         </message>
         <message>
             <source>Incoming · repeat (our client)</source>
-            <translation type="unfinished" />
+            <translation>Входящий · повторный (наш клиент)</translation>
         </message>
         <message>
             <source>Outgoing · hot</source>
-            <translation type="unfinished" />
+            <translation>Исходящий · горячий</translation>
         </message>
         <message>
             <source>Outgoing · warm</source>
-            <translation type="unfinished" />
+            <translation>Исходящий · тёплый</translation>
         </message>
         <message>
             <source>Outgoing · cold</source>
-            <translation type="unfinished" />
+            <translation>Исходящий · холодный</translation>
         </message>
         <message>
             <source>Callback expected</source>
-            <translation type="unfinished" />
+            <translation>Ждут нашего звонка</translation>
         </message>
         <message>
             <source>They have a need but don't know us yet: earn their trust before you offer anything.</source>
-            <translation type="unfinished" />
+            <translation>Человеку что-то нужно, но нас он пока не знает: сначала заслужите доверие, потом предлагайте.</translation>
         </message>
         <message>
             <source>They came to us before and didn't buy: they know the company — find out what held them back.</source>
-            <translation type="unfinished" />
+            <translation>Уже обращался к нам, но не купил; компанию знает — выясните, что его остановило.</translation>
         </message>
         <message>
             <source>Someone they trust sent them to us: name the referrer and live up to the recommendation.</source>
-            <translation type="unfinished" />
+            <translation>Нас посоветовал знакомый, которому он доверяет: сошлитесь на него и оправдайте рекомендацию.</translation>
         </message>
         <message>
             <source>Our client is back: they know what we deliver — thank them and make the next step easy.</source>
-            <translation type="unfinished" />
+            <translation>Вернулся наш клиент, он знает нас в деле: поблагодарите и упростите следующий шаг.</translation>
         </message>
         <message>
             <source>They know you personally and will take the call: be warm, and bring a reason worth their time.</source>
-            <translation type="unfinished" />
+            <translation>Вас знают лично и охотно ответят: говорите тепло, но звоните с весомым поводом.</translation>
         </message>
         <message>
             <source>They know the company, not you, and don't expect you: introduce yourself and recall the earlier contact.</source>
-            <translation type="unfinished" />
+            <translation>Компанию знают, а вас — нет, и звонка не ждут: представьтесь и напомните о прошлом общении.</translation>
         </message>
         <message>
             <source>They don't know us and aren't waiting for this call: in one sentence, give them a reason to listen.</source>
-            <translation type="unfinished" />
+            <translation>Нас не знают и звонка не ждут: первой же фразой дайте повод вас выслушать.</translation>
         </message>
         <message>
             <source>They are waiting for this call, perhaps annoyed by the wait: apologise if late, bring what was promised.</source>
-            <translation type="unfinished" />
+            <translation>Вашего звонка ждут, возможно, уже с досадой: извинитесь, если задержались, и дайте обещанное.</translation>
         </message>
         <message>
             <source>hot</source>
-            <translation type="unfinished" />
+            <translation>горячий</translation>
         </message>
         <message>
             <source>warm</source>
-            <translation type="unfinished" />
+            <translation>тёплый</translation>
         </message>
         <message>
             <source>cold</source>
-            <translation type="unfinished" />
+            <translation>холодный</translation>
         </message>
         <message>
             <source>person</source>
-            <translation type="unfinished" />
+            <translation>человек</translation>
         </message>
         <message>
             <source>prospect</source>
-            <translation type="unfinished" />
+            <translation>потенциальный клиент</translation>
         </message>
         <message>
             <source>client</source>
-            <translation type="unfinished" />
+            <translation>клиент</translation>
         </message>
         <message>
             <source>No answer</source>
-            <translation type="unfinished" />
+            <translation>Нет ответа</translation>
         </message>
         <message>
             <source>Wrong number</source>
-            <translation type="unfinished" />
+            <translation>Не тот номер</translation>
         </message>
         <message>
             <source>Not interested</source>
-            <translation type="unfinished" />
+            <translation>Не интересно</translation>
         </message>
         <message>
             <source>Talked</source>
-            <translation type="unfinished" />
+            <translation>Поговорили</translation>
         </message>
         <message>
             <source>Interested</source>
-            <translation type="unfinished" />
+            <translation>Интересно</translation>
         </message>
         <message>
             <source>Call back</source>
-            <translation type="unfinished" />
+            <translation>Перезвонить</translation>
         </message>
         <message>
             <source>Deal</source>
-            <translation type="unfinished" />
+            <translation>Сделка</translation>
         </message>
         <message>
             <source>Our advertising</source>
-            <translation type="unfinished" />
+            <translation>Наша реклама</translation>
         </message>
         <message>
             <source>A recommendation</source>
-            <translation type="unfinished" />
+            <translation>Рекомендация</translation>
         </message>
         <message>
             <source>Worked with us before</source>
-            <translation type="unfinished" />
+            <translation>Уже работали с нами</translation>
         </message>
     </context>
 </TS>
