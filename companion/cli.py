@@ -200,7 +200,7 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
         if fill_demo(desk):
             print(translate("cli", "Demo database created with sample people and calls."), file=out)
         if not args.print:
-            return _window(desk)
+            return _window(desk, demo=True)
         for raw, direction in DEMO_TOUR:
             print(file=out)
             _print_card(desk.lookup(raw, direction), out, as_json=False)
@@ -211,7 +211,7 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
     return 0
 
 
-def _window(desk: Desk) -> int:
+def _window(desk: Desk, demo: bool = False) -> int:
     """Open the window on this desk (the database stays open until it closes)."""
     try:
         from companion.ui.app import run_window
@@ -219,7 +219,7 @@ def _window(desk: Desk) -> int:
         return _fail(translate("cli", "The window cannot start: {why}.").format(why=exc))
     from companion.config import save_settings
 
-    return run_window(desk, load_settings(), save_settings)
+    return run_window(desk, load_settings(), save_settings, demo=demo)
 
 
 def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:

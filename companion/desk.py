@@ -219,7 +219,7 @@ class Desk:
             candidates=tuple(_contact_info(c) for c in subject.candidates),
             history=history,
             callback=callback_info,
-            warnings=tuple(self._warnings(subject, info, history)),
+            warnings=tuple(self._warnings(subject, direction, info, history)),
             context=tuple(self._context(subject, direction, history, callback_info, now)),
             call_id=call.id if call is not None else None,
         )
@@ -245,7 +245,7 @@ class Desk:
         )
 
     def _warnings(
-        self, subject: _Subject, info: NumberInfo, history: tuple[CallInfo, ...]
+        self, subject: _Subject, direction: Direction, info: NumberInfo, history: tuple[CallInfo, ...]
     ) -> Iterable[Notice]:
         number = subject.number
         if number.shape is numbers.Shape.WITHHELD:
@@ -268,7 +268,7 @@ class Desk:
                     n=len(subject.candidates)
                 ),
             )
-        if info.local_time is not None:
+        if info.local_time is not None and direction is Direction.OUT:  # they chose to call us
             start, end = self.settings.hours
             if not numbers.within_hours(info.local_time, start, end):
                 yield Notice(

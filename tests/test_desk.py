@@ -672,3 +672,9 @@ def test_a_callback_to_a_withheld_number_is_refused_and_writes_nothing(desk: Des
     with pytest.raises(BadInput, match="withheld"):
         desk.log("anonymous", "in", "callback")
     assert Call.select().count() == 0 and Callback.select().count() == 0
+
+
+def test_calling_hours_matter_only_when_we_call(desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.now = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # 23:00 in Moscow
+    assert "outside_hours" in {w.code for w in desk.lookup(MOSCOW, "out").warnings}
+    assert "outside_hours" not in {w.code for w in desk.lookup(MOSCOW, "in").warnings}

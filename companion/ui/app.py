@@ -95,9 +95,13 @@ def build_window(
     return window
 
 
-def run_window(desk: Desk, settings: Settings, save_settings: Callable[[Settings], None]) -> int:
+def run_window(
+    desk: Desk, settings: Settings, save_settings: Callable[[Settings], None], *, demo: bool = False
+) -> int:
     app = application()
     window = build_window(desk, settings, save_settings)
     app.setQuitOnLastWindowClosed(not window.can_hide_to_tray)
     window.show()
+    if demo:
+        window.start_demo()
     return app.exec()

@@ -262,6 +262,12 @@ class CardView(QWidget):
         self.error.hide()
         outer.addWidget(self.error)
 
+        self.notice = _label(name=self.tr("Notice"))
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.setMargin(6)
+        self.notice.hide()
+        outer.insertWidget(1, self.notice)
+
     def _build_chooser(self) -> None:
         self.chooser = QFrame()
         layout = QVBoxLayout(self.chooser)
@@ -409,12 +415,27 @@ class CardView(QWidget):
 
     def show_event(self, raw: str, direction: Direction | str) -> Card | None:
         """A call rings in or is dialled: record it and show its card, focus on the card."""
+        previous = self.card
         card = self._guard(lambda: self.desk.begin_call(raw, direction))
         if card is not None:
             self.show_card(card, reset=True)
+            if previous is not None and previous.call_id is not None:
+                self._note_unlogged(previous)
             self.setFocus(Qt.FocusReason.OtherFocusReason)
             self.callActive.emit(True)
         return card
+
+    def _note_unlogged(self, previous: Card) -> None:
+        """A new call arrived before the shown one was logged: say where that one went."""
+        unlogged = {call.id for call in self.desk.unlogged(limit=200)}
+        if previous.call_id in unlogged:
+            who = previous.contact.display_name if previous.contact else previous.number.human
+            self.show_notice(self.tr("The call with {who} is waiting in “To log”.").format(who=who))
+
+    def show_notice(self, text: str) -> None:
+        """A short, non-blocking line above the card (hidden again by the next notice-free card)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def show_number(self, raw: str, direction: Direction | str | None = None) -> Card | None:
         """The card for a number typed in or picked from a list. Writes nothing."""
@@ -451,6 +472,7 @@ class CardView(QWidget):
             self.note.clear()
             self.save_form.hide()
             self.referrer_row.hide()
+            self.notice.hide()
         self.empty.hide()
         kind = self.override or card.kind
         temp = temperature_of(kind, card.facts) if self.override else card.temperature

@@ -10,33 +10,9 @@ Ctrl+N starts a new contact, Escape closes the merge picker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QFontMetricsF,
-    QKeyEvent,
-    QKeySequence,
-    QPainter,
-    QPalette,
-    QResizeEvent,
-    QShortcut,
-    QShowEvent,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -53,9 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -66,187 +39,14 @@ from companion.desk import BadInput
 from companion.i18n import translate
 from companion.method import STATUS_NAMES, Familiarity, Status
 from companion.ui import dialogs
+from companion.ui.contact_list import SEARCH_DELAY_MS, SEARCH_LIMIT, ContactDelegate, ContactListModel
+from companion.ui.merge_picker import MergePicker
 from companion.ui.style import WARNING_COLOUR, is_dark
 
-SEARCH_DELAY_MS = 150
-SEARCH_LIMIT = 200
 #: narrower than this, the form goes below the list
 WIDE = 620
 #: the warning red, lightened enough to read on a dark window
 DARK_WARNING_COLOUR = "#ff7b6e"
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    title: str
-    subtitle: str
-    status: str
-    number: str
-    named: bool
-
-    @property
-    def spoken(self) -> str:
-        return ", ".join(p for p in (self.title, self.subtitle, self.status, self.number) if p)
-
-
-class ContactListModel(QAbstractListModel):
-    """Contacts for a list: the name (or company) on top, the company and first number below."""
-
-    SubtitleRole = Qt.ItemDataRole.UserRole + 1
-    StatusRole = Qt.ItemDataRole.UserRole + 2
-    NumberRole = Qt.ItemDataRole.UserRole + 3
-    IdRole = Qt.ItemDataRole.UserRole + 4
-    NamedRole = Qt.ItemDataRole.UserRole + 5
-
-    def __init__(
-        self,
-        status_word: Callable[[ContactInfo], str],
-        number_text: Callable[[str], str],
-        no_name: str,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.contacts: list[ContactInfo] = []
-        self._rows: list[_Row] = []
-        self._status_word = status_word
-        self._number_text = number_text
-        self._no_name = no_name
-
-    def set_contacts(self, contacts: list[ContactInfo]) -> None:
-        self.beginResetModel()
-        self.contacts = list(contacts)
-        self._rows = [self._row(c) for c in self.contacts]  # numbers formatted once, not per paint
-        self.endResetModel()
-
-    def _row(self, contact: ContactInfo) -> _Row:
-        return _Row(
-            title=contact.display_name or self._no_name,
-            subtitle=contact.company if contact.name else "",
-            status=self._status_word(contact),
-            number=self._number_text(contact.numbers[0]) if contact.numbers else "",
-            named=bool(contact.display_name),
-        )
-
-    def contact(self, row: int) -> ContactInfo | None:
-        return self.contacts[row] if 0 <= row < len(self.contacts) else None
-
-    def row_of(self, contact_id: int | None) -> int:
-        return next((i for i, c in enumerate(self.contacts) if c.id == contact_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(self.contacts)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        values = {
-            Qt.ItemDataRole.DisplayRole: row.title,
-            self.SubtitleRole: row.subtitle,
-            self.StatusRole: row.status,
-            self.NumberRole: row.number,
-            self.IdRole: self.contacts[index.row()].id,
-            self.NamedRole: row.named,
-            Qt.ItemDataRole.ToolTipRole: row.spoken,
-            Qt.ItemDataRole.AccessibleTextRole: row.spoken,
-        }
-        return values.get(role)
-
-
-class ContactDelegate(QStyledItemDelegate):
-    """Two lines per contact, each elided to the width: name · status, then company · number.
-    Colours come from the palette, so light and dark themes both read well."""
-
-    PADDING = 6
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        bold = QFont(option.font)
-        bold.setBold(True)
-        return bold, QFont(option.font)
-
-    def _title_font(self, option: QStyleOptionViewItem, named: bool) -> QFont:
-        font = QFont(option.font)
-        font.setBold(named)
-        font.setItalic(not named)
-        return font
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802 - Qt override
-        bold, plain = self._fonts(option)
-        height = QFontMetrics(bold).height() + QFontMetrics(plain).height() + 2 * self.PADDING + 2
-        return QSize(120, height)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        group = (
-            QPalette.ColorGroup.Active
-            if opt.state & QStyle.StateFlag.State_Active
-            else QPalette.ColorGroup.Inactive
-        )
-        main = opt.palette.color(
-            group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = main if selected else opt.palette.color(group, QPalette.ColorRole.PlaceholderText)
-        bold, plain = self._fonts(opt)
-        top_height = QFontMetrics(bold).height()
-        rect = opt.rect.adjusted(self.PADDING + 2, self.PADDING, -self.PADDING - 2, -self.PADDING)
-        first = QRect(rect.left(), rect.top(), rect.width(), top_height)
-        second = QRect(rect.left(), rect.top() + top_height + 2, rect.width(), QFontMetrics(plain).height())
-        painter.save()
-        status = str(index.data(ContactListModel.StatusRole) or "")
-        subtitle = str(index.data(ContactListModel.SubtitleRole) or "")
-        number = str(index.data(ContactListModel.NumberRole) or "")
-        named = bool(index.data(ContactListModel.NamedRole))
-        title_font = self._title_font(opt, named)
-        _line(
-            painter,
-            first,
-            (str(index.data() or ""), title_font, main if named else muted),
-            (status, plain, muted),
-        )
-        _line(painter, second, (subtitle, plain, muted), (number, plain, muted))
-        painter.restore()
-
-
-def _line(
-    painter: QPainter, rect: QRect, left: tuple[str, QFont, QColor], right: tuple[str, QFont, QColor]
-) -> None:
-    """``left`` from the left edge, ``right`` against the right edge; each elided only when
-    both do not fit, and ``right`` then keeps at least half of the width."""
-    gap = 12
-    left_text, left_font, left_colour = left
-    right_text, right_font, right_colour = right
-    used = 0.0
-    if right_text:
-        metrics = QFontMetricsF(right_font)
-        wanted = metrics.horizontalAdvance(right_text) + 1
-        left_wanted = QFontMetricsF(left_font).horizontalAdvance(left_text)
-        room = max(rect.width() * 0.5, rect.width() - left_wanted - gap)
-        used = min(wanted, room)
-        painter.setFont(right_font)
-        painter.setPen(right_colour)
-        painter.drawText(
-            rect,
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            metrics.elidedText(right_text, Qt.TextElideMode.ElideMiddle, used),
-        )
-        used += gap
-    width = max(0, int(rect.width() - used))
-    painter.setFont(left_font)
-    painter.setPen(left_colour)
-    painter.drawText(
-        QRect(rect.left(), rect.top(), width, rect.height()),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-        QFontMetricsF(left_font).elidedText(left_text, Qt.TextElideMode.ElideRight, width),
-    )
 
 
 class FitScrollArea(QScrollArea):
@@ -263,92 +63,6 @@ class FitScrollArea(QScrollArea):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the content grew or shrank: let the outer layout ask again
-        return super().eventFilter(watched, event)
-
-
-class MergePicker(QFrame):
-    """A small inline chooser: "merge this contact into…" another one, found by search."""
-
-    chosen = Signal(int)  # the contact to keep
-    cancelled = Signal()
-
-    def __init__(self, book: Book, model: ContactListModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.book = book
-        self.model = model
-        self.exclude: int | None = None
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        self.prompt = QLabel()
-        self.prompt.setWordWrap(True)
-        self.prompt.setAccessibleName(self.tr("What is merged"))
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Find the contact to keep"))
-        self.search.setAccessibleName(self.tr("Find the contact to merge into"))
-        self.search.setClearButtonEnabled(True)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(SEARCH_DELAY_MS)
-        self.timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _text: self.timer.start())
-        self.search.returnPressed.connect(self._pick_current)
-        self.search.installEventFilter(self)
-        self.list = QListView()
-        self.list.setModel(model)
-        self.list.setItemDelegate(ContactDelegate(self.list))
-        self.list.setAccessibleName(self.tr("Contacts to merge into"))
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setUniformItemSizes(True)
-        self.list.activated.connect(lambda _index: self._pick_current())
-        self.list.installEventFilter(self)
-        buttons = QHBoxLayout()
-        self.merge_button = QPushButton(self.tr("Merge"))
-        self.merge_button.setAccessibleName(self.tr("Merge into the chosen contact"))
-        self.merge_button.clicked.connect(self._pick_current)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setAccessibleName(self.tr("Cancel merging"))
-        self.cancel_button.clicked.connect(self.cancelled.emit)
-        buttons.addWidget(self.merge_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
-        layout.addWidget(self.prompt)
-        layout.addWidget(self.search)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
-
-    def start(self, contact: ContactInfo, name: str) -> None:
-        self.exclude = contact.id
-        self.prompt.setText(self.tr("Merge “{name}” into:").format(name=name))
-        self.search.clear()
-        self.refresh()
-        self.show()
-        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def refresh(self) -> None:
-        self.timer.stop()
-        found = self.book.search(self.search.text(), limit=SEARCH_LIMIT + 1)
-        self.model.set_contacts([c for c in found if c.id != self.exclude][:SEARCH_LIMIT])
-        if self.model.rowCount():
-            self.list.setCurrentIndex(self.model.index(0))
-        self.merge_button.setEnabled(self.model.rowCount() > 0)
-
-    def _pick_current(self) -> None:
-        if self.timer.isActive():  # Enter typed before the list caught up with the search
-            self.refresh()
-        contact = self.model.contact(self.list.currentIndex().row())
-        if contact is not None:
-            self.chosen.emit(contact.id)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() == Qt.Key.Key_Escape:
-                self.cancelled.emit()
-                return True
-            if watched is self.search and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                QApplication.sendEvent(self.list, QKeyEvent(event.type(), event.key(), event.modifiers()))
-                return True
         return super().eventFilter(watched, event)
 
 
@@ -392,7 +106,7 @@ class ContactsView(QWidget):
         self.search.setPlaceholderText(self.tr("Search name, company or number"))
         self.search.setAccessibleName(self.tr("Search contacts"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search.textChanged.connect(self._search_edited)
         self.search.returnPressed.connect(self._open_first)
         self.search.installEventFilter(self)
         self.search_timer = QTimer(self)
@@ -413,7 +127,7 @@ class ContactsView(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setMinimumHeight(int(2.5 * (2 * self.fontMetrics().height() + 14)))  # two rows and a half
         self.list.selectionModel().currentChanged.connect(self._current_changed)
-        self.list.activated.connect(lambda _index: self.name.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.list.activated.connect(self._list_activated)
         self.list.installEventFilter(self)
         browse_layout.addWidget(self.search)
         browse_layout.addWidget(self.count)
@@ -536,17 +250,20 @@ class ContactsView(QWidget):
         self.button_grid = QGridLayout(self.buttons)
         self.button_grid.setContentsMargins(0, 0, 0, 0)
         self.save_button = self._button(
-            self.tr("Save"), self.tr("Save the contact"), self.save, QKeySequence.StandardKey.Save
+            self.tr("Save"), self.tr("Save the contact"), self._save_clicked, QKeySequence.StandardKey.Save
         )
         self.save_button.setDefault(True)
         self.new_button = self._button(
-            self.tr("New"), self.tr("New contact"), self.new_contact, QKeySequence.StandardKey.New
+            self.tr("New"), self.tr("New contact"), self._new_clicked, QKeySequence.StandardKey.New
         )
         self.delete_button = self._button(
-            self.tr("Delete…"), self.tr("Delete the contact"), self.delete, QKeySequence(Qt.Key.Key_Delete)
+            self.tr("Delete…"),
+            self.tr("Delete the contact"),
+            self._delete_clicked,
+            QKeySequence(Qt.Key.Key_Delete),
         )
         self.merge_button = self._button(
-            self.tr("Merge into…"), self.tr("Merge this contact into another one"), self.start_merge
+            self.tr("Merge into…"), self.tr("Merge this contact into another one"), self._merge_clicked
         )
         self._button_columns = 0
         self._layout_buttons(2)
@@ -619,7 +336,7 @@ class ContactsView(QWidget):
         self,
         text: str,
         accessible: str,
-        slot: Callable[[], object],
+        slot: Callable[..., object],
         key: QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QPushButton:
         button = QPushButton(text)
@@ -629,8 +346,29 @@ class ContactsView(QWidget):
             shortcut = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
             tip = f"{accessible} ({shortcut})" if shortcut else accessible
         button.setToolTip(tip)
-        button.clicked.connect(lambda _checked=False: slot())
+        button.clicked.connect(slot)
         return button
+
+    # slots for signals that pass arguments the actions do not take (bound methods, not lambdas:
+    # a lambda holding ``self`` outlives the view and aborts PySide6 at exit)
+
+    def _search_edited(self, *_args: object) -> None:
+        self.search_timer.start()
+
+    def _list_activated(self, *_args: object) -> None:
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _save_clicked(self, *_args: object) -> None:
+        self.save()
+
+    def _new_clicked(self, *_args: object) -> None:
+        self.new_contact()
+
+    def _delete_clicked(self, *_args: object) -> None:
+        self.delete()
+
+    def _merge_clicked(self, *_args: object) -> None:
+        self.start_merge()
 
     # --- searching -----------------------------------------------------------------------
 

@@ -125,6 +125,16 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.card.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def start_demo(self) -> None:
+        """The demo's first minute: a live incoming referral call, and where to find the rest."""
+        self.incoming_event("+7 812 555 12 34", Direction.IN)
+        self.card.show_notice(
+            self.tr(
+                "Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is "
+                "in History (double-click a call) and Contacts (Call)."
+            )
+        )
+
     def call_number(self, number: str) -> None:
         """The rep calls a number from a list: an outgoing call with its card."""
         self.incoming_event(number, Direction.OUT)

@@ -155,6 +155,10 @@
             <translation>Ошибка</translation>
         </message>
         <message>
+            <source>Notice</source>
+            <translation>Уведомление</translation>
+        </message>
+        <message>
             <source>Several people share this number. Who is it?</source>
             <translation>Этим номером пользуются несколько человек. Кто это?</translation>
         </message>
@@ -231,6 +235,10 @@ You can also type or paste a number above.</source>
 Номер можно также ввести или вставить выше.</translation>
         </message>
         <message>
+            <source>The call with {who} is waiting in “To log”.</source>
+            <translation>Звонок {who} ждёт во вкладке «Записать».</translation>
+        </message>
+        <message>
             <source>Not in your contacts</source>
             <translation>Нет в ваших контактах</translation>
         </message>
@@ -291,7 +299,7 @@ You can also type or paste a number above.</source>
         <name>ContactsView</name>
         <message>
             <source>Contacts</source>
-            <extracomment>the contact in the form; None while a new one is being written</extracomment>
+            <extracomment>narrower than this, the form goes below the list the warning red, lightened enough to read on a dark window the contact in the form; None while a new one is being written</extracomment>
             <translation>Контакты</translation>
         </message>
         <message>
@@ -704,12 +712,15 @@ You can also type or paste a number above.</source>
             <source>Keep on top of other windows</source>
             <translation>Поверх других окон</translation>
         </message>
+        <message>
+            <source>Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is in History (double-click a call) and Contacts (Call).</source>
+            <translation>Демо: этот звонок идёт прямо сейчас — нажмите цифру 1–7, чтобы записать результат. Карточки всех видов — в «Истории» (двойной щелчок по звонку) и в «Контактах» (кнопка «Позвонить»).</translation>
+        </message>
     </context>
     <context>
         <name>MergePicker</name>
         <message>
             <source>What is merged</source>
-            <extracomment>narrower than this, the form goes below the list the warning red, lightened enough to read on a dark window</extracomment>
             <translation>Что объединяется</translation>
         </message>
         <message>

@@ -200,3 +200,12 @@ def test_the_window_traces_card_painted(qtbot, desk: Desk, tmp_path: Path) -> No
     line = json.loads(trace.read_text().splitlines()[-1])
     assert line["event"] == "card_painted" and line["e164"] == "+74951234567"
     assert isinstance(line["monotonic_ns"], int)
+
+
+def test_a_second_call_says_where_the_unlogged_first_one_went(view: CardView, desk: Desk) -> None:
+    add(desk, "Ирина Соколова", MOSCOW)
+    view.show_event(MOSCOW, "in")
+    view.show_event("+7 812 555-12-34", "in")  # call waiting
+    assert view.notice.isVisible() and "Ирина Соколова" in view.notice.text()
+    view.log_outcome(Outcome.TALKED)
+    assert not view.notice.isVisible()

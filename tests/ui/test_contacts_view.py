@@ -219,6 +219,17 @@ def test_new_clears_the_form(qtbot, view: ContactsView) -> None:  # type: ignore
     assert not view.delete_button.isEnabled() and not view.merge_button.isEnabled()
 
 
+def test_the_new_button_asks_before_dropping_unsaved_changes(
+    qtbot, view: ContactsView, questions: Questions
+) -> None:  # type: ignore[no-untyped-def]
+    open_contact(qtbot, view, "Иван Петров")
+    type_text(view.notes, "важно")
+    questions.answer = False
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    assert len(questions.asked) == 1
+    assert view.current is not None and view.notes.toPlainText() == "важно"
+
+
 def test_refresh_shows_what_changed_elsewhere(qtbot, view: ContactsView, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     open_contact(qtbot, view, "Иван Петров")
     desk.log(MOSCOW, "out", "deal")
