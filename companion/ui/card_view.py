@@ -48,7 +48,7 @@ from companion.method import (
     kinds_for,
     temperature_of,
 )
-from companion.ui.style import TEMPERATURE_COLOURS, TEMPERATURE_SYMBOLS, WARNING_COLOUR
+from companion.ui.style import TEMPERATURE_COLOURS, TEMPERATURE_SYMBOLS, warning_colour
 from companion.ui.trace import Tracer
 from companion.ui.wrap_box import WrapBox
 
@@ -258,7 +258,7 @@ class CardView(QWidget):
         self.body.addStretch(1)
 
         self.error = _label(name=self.tr("Error"))
-        self.error.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.error.setStyleSheet(f"color: {warning_colour()};")
         self.error.hide()
         outer.addWidget(self.error)
 
@@ -482,7 +482,7 @@ class CardView(QWidget):
         self.reminder.show()
         self._show_person(card)
         self._show_number(card)
-        self._show_lines(self.warnings, [f"⚠ {html.escape(w.text)}" for w in card.warnings], WARNING_COLOUR)
+        self._show_lines(self.warnings, [f"⚠ {html.escape(w.text)}" for w in card.warnings], warning_colour())
         self._show_lines(self.context, [f"• {html.escape(line)}" for line in card.context])
         self._show_chooser(card)
         unknown = card.contact is None and not card.candidates and card.number.key is not None

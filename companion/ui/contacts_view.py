@@ -41,12 +41,11 @@ from companion.method import STATUS_NAMES, Familiarity, Status
 from companion.ui import dialogs
 from companion.ui.contact_list import SEARCH_DELAY_MS, SEARCH_LIMIT, ContactDelegate, ContactListModel
 from companion.ui.merge_picker import MergePicker
-from companion.ui.style import WARNING_COLOUR, is_dark
+from companion.ui.style import warning_colour
 
 #: narrower than this, the form goes below the list
 WIDE = 620
 #: the warning red, lightened enough to read on a dark window
-DARK_WARNING_COLOUR = "#ff7b6e"
 
 
 class FitScrollArea(QScrollArea):
@@ -553,9 +552,7 @@ class ContactsView(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         """A line under the form: an error in red (lighter on a dark palette), else plain text."""
         self.message.setText(text)
-        self.message.setStyleSheet(
-            f"color: {DARK_WARNING_COLOUR if is_dark() else WARNING_COLOUR};" if error else ""
-        )
+        self.message.setStyleSheet(f"color: {warning_colour()};" if error else "")
         self.message.show()
 
     def _select(self, contact_id: int | None) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from companion.config import Settings
 from companion.integrations import autostart
-from companion.ui.style import OK_COLOUR, WARNING_COLOUR
+from companion.ui.style import ok_colour, warning_colour
 
 
 def region_name(code: str) -> str:
@@ -158,7 +158,7 @@ class SettingsView(QWidget):
     def save(self) -> None:
         new = self.current()
         if not new.rep:
-            self._say(self.tr("Enter your name: it marks your calls for the team."), WARNING_COLOUR)
+            self._say(self.tr("Enter your name: it marks your calls for the team."), warning_colour())
             self.rep.setFocus()
             return
         try:
@@ -166,7 +166,7 @@ class SettingsView(QWidget):
                 autostart.set_enabled(self.autostart.isChecked())
         except OSError as exc:
             self._say(
-                self.tr("Could not change start-up: {why}").format(why=exc.strerror or exc), WARNING_COLOUR
+                self.tr("Could not change start-up: {why}").format(why=exc.strerror or exc), warning_colour()
             )
             return
         language_changed = new.lang != self.settings.lang
@@ -175,7 +175,7 @@ class SettingsView(QWidget):
         text = self.tr("Saved.")
         if language_changed:
             text += " " + self.tr("The new language applies when you restart Call Companion.")
-        self._say(text, OK_COLOUR)
+        self._say(text, ok_colour())
 
     def _say(self, text: str, colour: str) -> None:
         self.message.setStyleSheet(f"color: {colour};")

@@ -21,7 +21,9 @@ TEMPERATURE_SYMBOLS: dict[Temperature, str] = {
     Temperature.COLD: "▲△△",
 }
 WARNING_COLOUR = "#b03a2e"
+DARK_WARNING_COLOUR = "#ff7b6e"  # the same red, readable on a dark palette
 OK_COLOUR = "#1e8449"
+DARK_OK_COLOUR = "#58d68d"
 
 
 def is_dark() -> bool:
@@ -37,3 +39,12 @@ def muted_text() -> QColor:
     palette = app.palette() if isinstance(app, QApplication) else QPalette()
     colour = palette.color(QPalette.ColorRole.PlaceholderText)
     return colour
+
+
+def warning_colour() -> str:
+    """Red for warnings and errors, with enough contrast on the current palette."""
+    return DARK_WARNING_COLOUR if is_dark() else WARNING_COLOUR
+
+
+def ok_colour() -> str:
+    return DARK_OK_COLOUR if is_dark() else OK_COLOUR
