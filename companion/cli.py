@@ -21,7 +21,7 @@ from companion.card import CallbackInfo, CallInfo, Card
 from companion.config import DEMO_FILE, Settings, data_dir, default_database, load_settings
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
-from companion.method import OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
+from companion.method import KIND_TITLES, OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
 
 URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
 EXIT_BAD_INPUT = 2
@@ -291,7 +291,9 @@ def _call_line(call: CallInfo) -> str:
 
 def _print_logged(call: CallInfo, status: str | None, callback: CallbackInfo | None, out: TextIO) -> None:
     outcome = translate("method", OUTCOME_NAMES[Outcome(call.outcome or "talked")])
-    text = translate("cli", "Logged: {outcome} ({kind}).").format(outcome=outcome, kind=call.kind.value)
+    text = translate("cli", "Logged: {outcome} ({kind}).").format(
+        outcome=outcome, kind=translate("method", KIND_TITLES[call.kind])
+    )
     if status:
         text += " " + translate("cli", "Status: {status}.").format(
             status=translate("method", STATUS_NAMES[Status(status)])

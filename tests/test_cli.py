@@ -164,7 +164,7 @@ def test_the_done_when_story_through_the_command_line(run: Run, tmp_path: Path) 
 
     # a deal: → repeat
     out = ok(run("log", IVAN, "--direction", "out", "--outcome", "deal"))
-    assert out == "Logged: Deal (hot). Status: client.\n"
+    assert out == "Logged: Deal (Outgoing · hot). Status: client.\n"
     assert ok_json(run("lookup", IVAN, "--json"))["kind"] == "repeat"
 
     # a promised callback: outgoing → callback, and back once the call is made
