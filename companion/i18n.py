@@ -101,6 +101,3 @@ def translate(context: str, text: str) -> str:
     if _translate is None:
         return text
     return str(_translate(context, text))
-
-
-tr = translate  # transitional alias; lupdate only reads translate(context, text)

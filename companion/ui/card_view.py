@@ -126,7 +126,9 @@ class CardView(QWidget):
         self.card: Card | None = None
         self.direction = Direction.IN
         self.override: Kind | None = None
-        self.last_logged: Logged | None = None
+        #: the outcome logged on this card and the card it was logged on: another digit corrects it
+        self.current_log: Logged | None = None
+        self.logged_card: Card | None = None
         self._trace_pending: str | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(self.tr("Call card"))
@@ -415,11 +417,15 @@ class CardView(QWidget):
 
     def show_event(self, raw: str, direction: Direction | str) -> Card | None:
         """A call rings in or is dialled: record it and show its card, focus on the card."""
-        previous = self.card
+        previous = self.card if self.current_log is None else None
+        note = self.note.text().strip()
+        self._forget_log()
         card = self._guard(lambda: self.desk.begin_call(raw, direction))
         if card is not None:
             self.show_card(card, reset=True)
             if previous is not None and previous.call_id is not None:
+                if note:  # keep what the rep typed with the call it belongs to
+                    self._guard(lambda: self.desk.set_note(previous.call_id, note))
                 self._note_unlogged(previous)
             self.setFocus(Qt.FocusReason.OtherFocusReason)
             self.callActive.emit(True)
@@ -440,6 +446,7 @@ class CardView(QWidget):
     def show_number(self, raw: str, direction: Direction | str | None = None) -> Card | None:
         """The card for a number typed in or picked from a list. Writes nothing."""
         direction = direction or self.direction
+        self._forget_log()
         card = self._guard(lambda: self.desk.lookup(raw, direction))
         if card is not None:
             self.show_card(card, reset=True)
@@ -447,11 +454,20 @@ class CardView(QWidget):
 
     def show_call(self, call_id: int) -> Card | None:
         """The card of a recorded call that still needs its outcome."""
+        self._forget_log()
         card = self._guard(lambda: self.desk.card_for_call(call_id))
         if card is not None:
             self.show_card(card, reset=True)
             self.setFocus(Qt.FocusReason.OtherFocusReason)
         return card
+
+    def _forget_log(self) -> None:
+        """A different card takes the place: the last outcome can no longer be corrected here."""
+        self.search_timer.stop()
+        self.current_log = None
+        self.logged_card = None
+        self.undo_timer.stop()
+        self.undo_bar.hide()
 
     def _guard(self, action):  # type: ignore[no-untyped-def]
         try:
@@ -599,18 +615,28 @@ class CardView(QWidget):
     # --- acting ------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if not self.handle_outcome_key(event):
+            super().keyPressEvent(event)
+
+    def handle_outcome_key(self, event: QKeyEvent) -> bool:
+        """1–7 log an outcome, Ctrl+Z undoes it; True when the key was used."""
         text = event.text()
-        if self.card is not None and len(text) == 1 and "1" <= text <= str(len(OUTCOMES)):
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.card is not None and not modifiers and len(text) == 1 and "1" <= text <= str(len(OUTCOMES)):
             self.log_outcome(OUTCOMES[int(text) - 1])
             event.accept()
-            return
-        if event.key() == Qt.Key.Key_Z and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return True
+        if event.key() == Qt.Key.Key_Z and modifiers == Qt.KeyboardModifier.ControlModifier:
             self.undo()
-            return
-        super().keyPressEvent(event)
+            event.accept()
+            return True
+        return False
 
     def log_outcome(self, outcome: Outcome) -> Logged | None:
-        card = self.card
+        """Log ``outcome`` for the shown call. Pressed again on the same card, it corrects the
+        outcome just logged (the same call record, never a second one)."""
+        correcting = self.current_log
+        card = self.logged_card if correcting is not None else self.card
         if card is None:
             return None
         referrer = self.override_referrer.text().strip() if self.override is Kind.REFERRAL else None
@@ -623,6 +649,14 @@ class CardView(QWidget):
             self.error.show()
             self.override_referrer.setFocus()
             return None
+        if correcting is not None:
+            try:
+                self.desk.undo(correcting)
+            except BadInput as exc:
+                self.error.setText(str(exc))
+                self.error.show()
+                return None
+            self.current_log = None
         logged = self._guard(
             lambda: self.desk.log(
                 card.input,
@@ -636,8 +670,9 @@ class CardView(QWidget):
         )
         if logged is None:
             return None
-        self.last_logged = logged
         self._refresh_after_log(card)
+        self.current_log = logged
+        self.logged_card = card
         name = translate("method", OUTCOME_NAMES[outcome])
         self.undo_label.setText(self.tr("Logged: {outcome}").format(outcome=name))
         self.undo_bar.show()
@@ -650,27 +685,30 @@ class CardView(QWidget):
         """After a click: the card as the *next* call to this number would be."""
         fresh = self._guard(lambda: self.desk.lookup(card.input, card.direction))
         if fresh is not None:
-            self.show_card(fresh, reset=True)
+            self.show_card(fresh)  # keeps the note and override, for a correction
+            self.notice.hide()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def undo(self) -> None:
-        logged = self.last_logged
-        if logged is None:
+        """Take back the outcome just logged; the card goes back to the call as it was."""
+        logged, card = self.current_log, self.logged_card
+        if logged is None or card is None:
             return
-        self.last_logged = None
-        self.desk.undo(logged)
-        self._hide_undo()
-        card = self.card
-        if card is not None:
-            if not logged.created_call:
-                self.show_call(logged.call.id)
-            else:
-                self.show_number(card.input, card.direction)
+        try:
+            self.desk.undo(logged)
+        except BadInput as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self._forget_log()
+        if card.call_id is not None:
+            self.show_call(card.call_id)
+        else:
+            self.show_number(card.input, card.direction)
         self.undone.emit()
 
     def _hide_undo(self) -> None:
         self.undo_bar.hide()
-        self.last_logged = None
 
     def _direction_clicked(self, index: int) -> None:
         self._set_direction(Direction.IN if index == 0 else Direction.OUT)

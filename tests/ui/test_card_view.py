@@ -209,3 +209,35 @@ def test_a_second_call_says_where_the_unlogged_first_one_went(view: CardView, de
     assert view.notice.isVisible() and "Ирина Соколова" in view.notice.text()
     view.log_outcome(Outcome.TALKED)
     assert not view.notice.isVisible()
+
+
+def test_a_second_digit_corrects_the_outcome_instead_of_adding_a_call(qtbot, view: CardView) -> None:  # type: ignore[no-untyped-def]
+    add_desk = view.desk
+    add(add_desk, "Ирина", MOSCOW)
+    view.show_event(MOSCOW, "in")
+    qtbot.keyClick(view, "4")
+    qtbot.keyClick(view, "7")
+    assert [(c.outcome, c.kind) for c in Call.select()] == [("deal", "first_time")]
+    assert Contact.get().status == "client"
+    qtbot.keyClick(view, "4")  # corrected back: the deal was a mistake
+    assert [c.outcome for c in Call.select()] == ["talked"]
+    assert Contact.get().status == "person"
+
+
+def test_a_correction_on_a_looked_up_card_keeps_one_call(qtbot, view: CardView) -> None:  # type: ignore[no-untyped-def]
+    view.show_number(MOSCOW, "out")
+    qtbot.keyClick(view, "1")
+    qtbot.keyClick(view, "4")
+    assert [c.outcome for c in Call.select()] == ["talked"]
+
+
+def test_a_call_event_stops_a_pending_search_and_hides_the_old_undo(qtbot, view: CardView) -> None:  # type: ignore[no-untyped-def]
+    view.show_number("+7 812 555-12-34", "out")
+    qtbot.keyClick(view, "4")
+    assert view.undo_bar.isVisible()
+    qtbot.keyClicks(view.search, "8343")  # the rep was typing when the phone rang
+    card = view.show_event(MOSCOW, "in")
+    assert not view.search_timer.isActive() and not view.undo_bar.isVisible()
+    qtbot.keyClick(view, "5")
+    assert view.card is not None and card is not None
+    assert Call.get_by_id(card.call_id).outcome == "interested"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextE
 
 from companion.config import Settings
 from companion.desk import Desk
-from companion.store.models import Contact
+from companion.store.models import Call, Contact
 from companion.ui.main_window import MainWindow
 from companion.ui.trace import Tracer
 
@@ -140,3 +140,16 @@ def test_companion_demo_opens_the_window_on_a_demo_database(qtbot, tmp_path: Pat
     assert "Traceback" not in err
     demo = list((tmp_path / "data").rglob("demo.sqlite3"))
     assert len(demo) == 1 and demo[0].stat().st_size > 0
+
+
+def test_digits_log_from_anywhere_in_the_window_while_the_card_shows(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.incoming_event("+7 495 123-45-67", "in")
+    qtbot.keyClick(window.tabs.tabBar(), "5")  # focus on the tab bar, not the card
+    assert [c.outcome for c in Call.select()] == ["interested"]
+
+
+def test_digits_typed_elsewhere_do_not_log(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.incoming_event("+7 495 123-45-67", "in")
+    window.tabs.setCurrentWidget(window.history)
+    qtbot.keyClick(window.tabs.tabBar(), "5")
+    assert [c.outcome for c in Call.select()] == [None]
