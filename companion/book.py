@@ -3,20 +3,16 @@
 Beside ``desk.py`` and like it free of Qt. Every change runs in one transaction; a call
 keeps its history when its contact goes (``Call.contact`` becomes NULL, the number stays).
 
-Search is case-insensitive for every alphabet, not only ASCII: SQLite's ``LIKE`` and
-``LOWER`` fold ASCII alone, so on SQLite each letter of a search word becomes a ``GLOB``
-character class (``петр`` → ``*[Пп][ЕеЁё][Тт][Рр]*``), which runs at native speed over a
-large book and needs no extra column. Other databases use ``ILIKE`` (Unicode-aware there).
+Search is case-insensitive for every alphabet, not only ASCII, and a word of digits also
+matches a number (``companion.text_search``, shared with the call journal).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import phonenumbers
-from peewee import Case, ColumnBase, Expression, SqliteDatabase, fn
+from peewee import Case, Expression, fn
 
 from companion import numbers
 from companion.card import ContactInfo
@@ -24,13 +20,7 @@ from companion.desk import BadInput, Desk, to_db
 from companion.i18n import translate
 from companion.method import Familiarity, Status
 from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
-
-#: closeness of familiarity: the higher, the better the person knows us
-FAMILIARITY_RANK = {Familiarity.NONE: 0, Familiarity.COMPANY: 1, Familiarity.PERSONAL: 2}
-#: letters people use interchangeably when they search (Russian е/ё)
-_SAME_LETTERS = dict.fromkeys("ЕеЁё", "ЕеЁё")
-_PHONE_PUNCTUATION = re.compile(r"[\s+()\-./\u00a0\u2010-\u2015]")
-_GLOB_SPECIAL = set("*?[]")
+from companion.text_search import contains, number_variants, search_terms
 
 
 @dataclass(slots=True)
@@ -88,7 +78,7 @@ class Book:
         """Contacts whose name, company, e-mail or number matches every word of ``text``,
         ordered by name (the company where there is no name; unnamed contacts last)."""
         query = Contact.select()
-        for term in _terms(text):
+        for term in search_terms(text):
             query = query.where(self._matches(term))
         shown = Case(None, [(Contact.name != "", Contact.name)], Contact.company)
         query = query.order_by(Case(None, [(shown == "", 1)], 0), fn.LOWER(shown), Contact.id).limit(limit)
@@ -97,11 +87,10 @@ class Book:
         return sorted(found, key=lambda c: (not c.display_name, c.display_name.casefold()))
 
     def _matches(self, term: str) -> Expression:
-        condition = _contains(Contact.name, term) | _contains(Contact.company, term)
-        condition |= _contains(Contact.email, term)
-        digits = _PHONE_PUNCTUATION.sub("", term)
-        if digits.isdigit():
-            variants = _digit_variants(digits, self.region)
+        condition = contains(Contact.name, term) | contains(Contact.company, term)
+        condition |= contains(Contact.email, term)
+        variants = number_variants(term, self.region)
+        if variants:
             on_phone = Phone.number.contains(variants[0])
             for variant in variants[1:]:
                 on_phone |= Phone.number.contains(variant)
@@ -240,10 +229,7 @@ class Book:
             keep.notes = _joined(keep.notes, other.notes)
             if Status(other.status).rank > Status(keep.status).rank:
                 keep.status = other.status
-            if (
-                FAMILIARITY_RANK[Familiarity(other.familiarity)]
-                > FAMILIARITY_RANK[Familiarity(keep.familiarity)]
-            ):
+            if Familiarity(other.familiarity).rank > Familiarity(keep.familiarity).rank:
                 keep.familiarity = other.familiarity
                 keep.known_by = other.known_by
             keep.do_not_call = bool(keep.do_not_call or other.do_not_call)
@@ -293,50 +279,6 @@ class Book:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _terms(text: str) -> list[str]:
-    """Search words; a whole query that looks like a phone number is one word of digits."""
-    text = numbers.clean_text(text or "")
-    if not text:
-        return []
-    compact = _PHONE_PUNCTUATION.sub("", text)
-    if compact.isdigit():
-        return [compact]
-    return text.split()
-
-
-def _contains(column: ColumnBase, word: str) -> Expression:
-    if isinstance(db.obj, SqliteDatabase):
-        return Expression(column, "GLOB", f"*{_glob_word(word)}*")
-    return column.contains(word)  # ILIKE: case-insensitive for every alphabet there
-
-
-def _glob_word(word: str) -> str:
-    """``word`` as a case-insensitive GLOB fragment: each letter a class of its cases."""
-    parts = []
-    for ch in word:
-        cases = _SAME_LETTERS.get(ch) or "".join(
-            dict.fromkeys(c for c in (ch, ch.lower(), ch.upper()) if len(c) == 1)
-        )
-        if len(cases) > 1:
-            parts.append(f"[{cases}]")
-        elif ch in _GLOB_SPECIAL:
-            parts.append(f"[{ch}]")
-        else:
-            parts.append(ch)
-    return "".join(parts)
-
-
-def _digit_variants(digits: str, region: str) -> list[str]:
-    """The digits as typed, and with the region's trunk prefix read as its country code
-    (``8 499…`` in Russia is ``+7 499…``), since numbers are stored as E.164."""
-    variants = [digits]
-    meta = phonenumbers.PhoneMetadata.metadata_for_region(region.upper()) if region else None
-    prefix = getattr(meta, "national_prefix", None) if meta is not None else None
-    if prefix and len(digits) > len(prefix) + 2 and digits.startswith(prefix):
-        variants.append(f"{meta.country_code}{digits[len(prefix) :]}")
-    return variants
-
-
 def _linked_keys(contact: Contact) -> set[str]:
     return {
         p.number for p in Phone.select(Phone.number).join(ContactPhone).where(ContactPhone.contact == contact)
@@ -372,10 +314,6 @@ def _infos(contacts: list[Contact]) -> list[ContactInfo]:
         )
         for c in contacts
     ]
-
-
-def _closeness(familiarity: str) -> int:
-    return FAMILIARITY_RANK[Familiarity(familiarity)]
 
 
 def _joined(first: str, second: str) -> str:

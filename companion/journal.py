@@ -5,7 +5,7 @@ number and contact, newest first); ``today()`` is one grouped count. Days are ca
 of the computer's own time zone, turned into the stored naive-UTC range with ``to_db``, so a
 call at 23:30 local time is on the day the rep lived it.
 
-Text search matches the way the contact book does (``companion.book``): every word must be
+Text search matches the way the contact book does (``companion.text_search``): every word must be
 found in the name, company or note (case-insensitive in every alphabet), and a word of digits
 also matches the number, with the region's trunk prefix read as the country code.
 """
@@ -18,11 +18,11 @@ from datetime import date, datetime, time, timedelta
 from peewee import JOIN, Expression, fn
 
 from companion import numbers
-from companion.book import _PHONE_PUNCTUATION, _contains, _digit_variants, _terms
 from companion.card import CallInfo
 from companion.desk import Desk, from_db, to_db
 from companion.method import INCOMING_KINDS, OUTGOING_KINDS, Direction, Kind, Outcome, Temperature
 from companion.store.models import Call, Contact, Phone
+from companion.text_search import contains, number_variants, search_terms
 
 #: the outcome filter's choice for calls that rang or were dialled but have no outcome yet
 NOT_LOGGED = "not_logged"
@@ -116,18 +116,16 @@ class Journal:
             query = query.where(Call.direction == Direction(filter.direction).value)
         if filter.rep is not None:
             query = query.where(Call.rep == filter.rep)
-        for term in _terms(filter.text):
+        for term in search_terms(filter.text):
             query = query.where(self._matches(term))
         query = query.order_by(Call.started.desc(), Call.id.desc()).limit(limit)
         return [_call_info(call) for call in query]
 
     def _matches(self, term: str) -> Expression:
-        condition = _contains(Contact.name, term) | _contains(Contact.company, term)
-        condition |= _contains(Call.note, term)
-        digits = _PHONE_PUNCTUATION.sub("", term)
-        if digits.isdigit():
-            for variant in _digit_variants(digits, self.desk.settings.region):
-                condition |= Phone.number.contains(variant)
+        condition = contains(Contact.name, term) | contains(Contact.company, term)
+        condition |= contains(Call.note, term)
+        for variant in number_variants(term, self.desk.settings.region):
+            condition |= Phone.number.contains(variant)
         return condition
 
     def reps(self) -> list[str]:

@@ -86,6 +86,14 @@ class Familiarity(StrEnum):
     COMPANY = "company"  # has dealt with the company or a colleague
     NONE = "none"  # a bought list: does not know us at all
 
+    @property
+    def rank(self) -> int:
+        """Closeness: the higher, the better the person knows us (none < company < personal)."""
+        return _FAMILIARITY_ORDER.index(self)
+
+
+_FAMILIARITY_ORDER = (Familiarity.NONE, Familiarity.COMPANY, Familiarity.PERSONAL)
+
 
 class Source(StrEnum):
     """How an incoming first-time caller found us (the chapter's three sources)."""
@@ -192,6 +200,20 @@ def temperature_of(kind: Kind, facts: Facts) -> Temperature:
         callback_pending=facts.callback_pending,
     )
     return temperature(merged)
+
+
+def kind_temperature(kind: Kind) -> Temperature:
+    """The temperature a kind of call implies by itself, with no other facts: hot → hot;
+    warm, returning, referral, repeat → warm; cold, first-time → cold.
+
+    A callback is warm: asking to be called back (or agreeing to it) is consent to talk, as
+    ``Outcome.CALLBACK`` proves a prospect. ``temperature_of`` gives a callback no contact of
+    its own, since there the facts of the number decide; this is for a kind seen without
+    them, such as a bar of the Today chart.
+    """
+    if kind is Kind.CALLBACK:
+        return Temperature.WARM
+    return temperature_of(kind, Facts())
 
 
 # --- words ---------------------------------------------------------------------------

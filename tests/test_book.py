@@ -6,7 +6,7 @@ import pytest
 
 from companion.book import Book, ContactDraft
 from companion.desk import BadInput, Desk
-from companion.method import Kind
+from companion.method import Familiarity, Kind
 from companion.store.models import Call, Callback, Contact, ContactPhone, Phone
 
 MOSCOW = "+74993224685"
@@ -277,6 +277,13 @@ def test_merging_takes_the_higher_status_from_the_other(book: Book) -> None:
     other = add(book, "B", PITER, status="client", familiarity="none")
     merged = book.merge(keep, other)
     assert (merged.status, merged.familiarity) == ("client", "company")
+
+
+def test_the_closer_familiarity_wins_a_merge_in_either_order(book: Book) -> None:
+    assert Familiarity.NONE.rank < Familiarity.COMPANY.rank < Familiarity.PERSONAL.rank
+    keep = add(book, "A", MOSCOW, familiarity="none")
+    other = add(book, "B", PITER, familiarity="company")
+    assert book.merge(keep, other).familiarity == "company"
 
 
 def test_merging_a_contact_with_itself_or_a_missing_one_changes_nothing(book: Book) -> None:

@@ -314,6 +314,41 @@ def test_a_switchboard_number_with_two_names_becomes_two_contacts(desk: Desk, tm
     assert counts(load(desk, path)) == (0, 0, 2, 0)
 
 
+def test_a_reimport_that_spells_the_name_otherwise_updates_the_contact(desk: Desk, tmp_path: Path) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone,company\nIvan Petrov,{IVAN},Acme\n"))
+    again = csv_file(tmp_path, f"name,phone,company\nPetrov Ivan,{IVAN},Acme Group\n", name="again.csv")
+    report = load(desk, again)
+    assert counts(report) == (0, 1, 0, 0)
+    assert report.problems == [
+        f"line 2: {IVAN} already belongs to «Ivan Petrov»; updated that contact (the file says «Petrov Ivan»)"
+    ]
+    assert Contact.select().count() == 1
+    assert contact("Ivan Petrov").company == "Acme Group"  # updated, and keeps its name
+    card = desk.lookup(IVAN, "out")
+    assert card.contact is not None and card.contact.name == "Ivan Petrov"
+    assert card.kind is Kind.WARM  # still the company's contact, not a cold shared number
+
+
+def test_a_known_switchboard_reimported_with_one_name_spelt_otherwise_keeps_two_contacts(
+    desk: Desk, tmp_path: Path
+) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone\nIvan Petrov,{PAVEL}\nOlga Smirnova,{PAVEL}\n"))
+    again = csv_file(tmp_path, f"name,phone\nOlga Smirnova,{PAVEL}\nPetrov Ivan,{PAVEL}\n", name="again.csv")
+    report = load(desk, again)
+    assert counts(report) == (0, 0, 2, 0)
+    assert len(report.problems) == 1 and "«Ivan Petrov»" in report.problems[0]
+    assert sorted(c.name for c in Contact.select()) == ["Ivan Petrov", "Olga Smirnova"]
+
+
+def test_a_colleague_listed_after_a_known_contact_shares_the_number(desk: Desk, tmp_path: Path) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone\nIvan Petrov,{PAVEL}\n"))
+    more = csv_file(tmp_path, f"name,phone\nIvan Petrov,{PAVEL}\nOlga Smirnova,{PAVEL}\n", name="more.csv")
+    report = load(desk, more)
+    assert counts(report) == (1, 0, 1, 0)
+    assert report.problems == []
+    assert numbers_of(contact("Ivan Petrov")) == numbers_of(contact("Olga Smirnova")) == [PAVEL]
+
+
 # --- export and back ---------------------------------------------------------------------
 
 

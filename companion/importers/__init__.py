@@ -2,8 +2,10 @@
 
 A reader turns a file into :class:`Row` values (with the line each came from); ``apply_rows``
 writes them in one transaction, matching people by number. Same number and same name is
-the same person (updated); a different name on a known number is a colleague sharing a
-switchboard (a new contact on the same number), so no row overwrites another person.
+the same person (updated). A different name on a number an earlier row of the same file gave
+to someone is a colleague sharing a switchboard (a new contact on the same number); on a
+number whose contact we had before the import, it is that contact spelt otherwise (updated,
+keeping its name, and reported), so importing a file again never duplicates a person.
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""Writing imported rows into the store, all in one transaction."""
+"""Writing imported rows into the store, all in one transaction.
+
+A row goes to the contact its numbers already have (see ``_match``): the one with the same
+name, or one without a name yet, or the first one when the row has no name. A different name
+is a colleague sharing a switchboard (a new contact on the same number) when every owner of
+the number came from an earlier row of this import; otherwise the file renamed someone we
+already had, so that contact is updated, keeps its name, and the report says so.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,6 @@ from companion.importers import ImportReport, Row
 from companion.method import Familiarity, Source, Status
 from companion.store.models import Contact, ContactPhone, Phone, db
 
-_FAMILIARITY_RANK = {Familiarity.NONE: 0, Familiarity.COMPANY: 1, Familiarity.PERSONAL: 2}
 _TRUE = {"1", "yes", "true", "y", "да", "x", "+"}
 _STATUS_WORDS = {
     "клиент": "client",
@@ -28,9 +34,10 @@ def _same_name(a: str, b: str) -> bool:
 def apply_rows(desk: Any, rows: list[Row], report: ImportReport, *, familiarity: str) -> ImportReport:
     default_familiarity = Familiarity(familiarity)
     now = _now(desk)
+    claimed: set[int] = set()  # contacts earlier rows of this import created or matched
     with db.atomic():
         for row in rows:
-            _apply(desk, row, report, default_familiarity, now)
+            _apply(desk, row, report, default_familiarity, now, claimed)
     return report
 
 
@@ -40,7 +47,9 @@ def _now(desk: Any) -> Any:
     return to_db(desk.clock())
 
 
-def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now: Any) -> None:
+def _apply(
+    desk: Any, row: Row, report: ImportReport, default: Familiarity, now: Any, claimed: set[int]
+) -> None:
     parsed: list[numbers.Number] = []
     for raw in row.phones:
         number = numbers.parse(raw, desk.settings.region)
@@ -69,18 +78,36 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
             .join(ContactPhone)
             .where(ContactPhone.phone.in_(list(phones.values())))
             .distinct()
+            .order_by(Contact.id)
         )
         if phones
         else []
     )
-    contact = _match(owners, row.name)
+    contact = _match(owners, row.name, claimed)
     created = contact is None
     changed = False
+    # a contact we had, named otherwise in the file: it keeps its name, and the report says so
+    renamed = (
+        contact is not None
+        and bool(row.name.strip() and contact.name.strip())
+        and not _same_name(contact.name, row.name)
+    )
+    if renamed:
+        assert contact is not None
+        report.problem(
+            row.line,
+            translate(
+                "import",
+                "{number} already belongs to «{owner}»; updated that contact (the file says «{name}»)",
+            ).format(number=_shared_key(contact, keys), owner=contact.name, name=row.name.strip()),
+        )
     if contact is None:
         contact = Contact(
             created=now, updated=now, status=Status.PERSON.value, familiarity=Familiarity.NONE.value
         )
     for attr in ("name", "company", "email", "notes", "referred_by"):
+        if attr == "name" and renamed:
+            continue  # the contact keeps the name we know it by
         value = getattr(row, attr)
         if value and value != getattr(contact, attr):
             setattr(contact, attr, value)
@@ -89,7 +116,7 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
         contact.status = status
         changed = True
     target = Familiarity(fam) if fam else default
-    if _FAMILIARITY_RANK[target] > _FAMILIARITY_RANK[Familiarity(contact.familiarity)]:
+    if target.rank > Familiarity(contact.familiarity).rank:
         contact.familiarity = target.value
         if target is Familiarity.PERSONAL:
             contact.known_by = desk.rep
@@ -118,6 +145,7 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
             ContactPhone.create(contact=contact, phone=phone, raw=number.input.strip())
             linked.add(phone.id)
             changed = True
+    claimed.add(contact.id)
     if created:
         report.created += 1
     elif changed:
@@ -126,7 +154,9 @@ def _apply(desk: Any, row: Row, report: ImportReport, default: Familiarity, now:
         report.unchanged += 1
 
 
-def _match(owners: list[Contact], name: str) -> Contact | None:
+def _match(owners: list[Contact], name: str, claimed: set[int]) -> Contact | None:
+    """The contact a row with ``name`` updates among the owners of its numbers; None for a
+    new contact. ``claimed``: the contacts earlier rows of this import went to."""
     if not owners:
         return None
     if not name:
@@ -137,7 +167,21 @@ def _match(owners: list[Contact], name: str) -> Contact | None:
     for contact in owners:
         if not contact.name.strip():
             return contact  # a number we logged before we knew the name
-    return None
+    for contact in owners:
+        if contact.id not in claimed:
+            return contact  # had before this import: the file spells the name differently
+    return None  # a colleague on a switchboard the file listed above: a new contact
+
+
+def _shared_key(contact: Contact, keys: list[str | None]) -> str:
+    """The first of the row's numbers that ``contact`` has (the one that matched)."""
+    has = {
+        p.number
+        for p in Phone.select(Phone.number)
+        .join(ContactPhone)
+        .where((ContactPhone.contact == contact) & Phone.number.in_(keys))
+    }
+    return next((key for key in keys if key in has), keys[0] or "")
 
 
 def _status(row: Row, report: ImportReport) -> str:

@@ -36,24 +36,12 @@ from PySide6.QtWidgets import (
 
 from companion.i18n import translate
 from companion.journal import KINDS, DayStats, Journal
-from companion.method import KIND_TITLES, OUTCOME_NAMES, OUTCOMES, Direction, Kind, Outcome, Temperature
+from companion.method import KIND_TITLES, OUTCOME_NAMES, OUTCOMES, Direction, Outcome, kind_temperature
 from companion.ui.style import OK_COLOUR, TEMPERATURE_COLOURS
 
 #: at least this wide, the two charts sit side by side
 WIDE = 640
 
-#: the contact a call of each kind implies at the least (method.temperature_of with no other
-#: facts), which colours its bar; a callback was asked for or agreed to, so it is warm
-KIND_TEMPERATURE: dict[Kind, Temperature] = {
-    Kind.FIRST_TIME: Temperature.COLD,
-    Kind.RETURNING: Temperature.WARM,
-    Kind.REFERRAL: Temperature.WARM,
-    Kind.REPEAT: Temperature.WARM,
-    Kind.CALLBACK: Temperature.WARM,
-    Kind.HOT: Temperature.HOT,
-    Kind.WARM: Temperature.WARM,
-    Kind.COLD: Temperature.COLD,
-}
 #: outcome bars darken towards a deal: not reached, reached, consent to talk on (prospect), deal
 NOT_REACHED_COLOUR = "#a6acaf"
 REACHED_COLOUR = "#5d6d7e"
@@ -313,7 +301,7 @@ class TodayView(QWidget):
             Bar(
                 translate("method", KIND_TITLES[kind]),
                 stats.by_kind.get(kind, 0),
-                TEMPERATURE_COLOURS[KIND_TEMPERATURE[kind]][0],
+                TEMPERATURE_COLOURS[kind_temperature(kind)][0],
             )
             for kind in KINDS
         ]

@@ -158,8 +158,9 @@ def test_how_did_they_find_us_recommendation_makes_a_referral(qtbot, view: CardV
 
 
 def test_a_shared_number_asks_once_and_remembers(qtbot, view: CardView, desk: Desk) -> None:  # type: ignore[no-untyped-def]
-    add(desk, "Reception", "+7 495 700-00-00")
-    add(desk, "Ivan Director", "+7 495 700-00-00")
+    rows = [Row(line=2, name="Reception", phones=["+7 495 700-00-00"])]
+    rows.append(Row(line=3, name="Ivan Director", phones=["+7 495 700-00-00"]))
+    apply_rows(desk, rows, ImportReport(), familiarity="none")  # one file: two colleagues
     view.show_number("+7 495 700-00-00", "in")
     assert view.chooser.isVisible() and len(view.chooser_buttons.items) == 2
     ivan = next(b for b in view.chooser_buttons.items if "Ivan" in b.text())

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QBoxLayout
 
 from companion.desk import Desk
 from companion.journal import Journal
-from companion.method import Temperature
+from companion.method import Facts, Kind, Temperature, kind_temperature, temperature_of
 from companion.ui.style import OK_COLOUR, TEMPERATURE_COLOURS
 from companion.ui.today_view import BarChart, TodayView
 
@@ -77,6 +77,21 @@ def test_kind_bars_take_the_colour_of_their_temperature(view: TodayView) -> None
     assert colours["Outgoing · cold"] == TEMPERATURE_COLOURS[Temperature.COLD][0]
     assert colours["Incoming · first-time caller"] == TEMPERATURE_COLOURS[Temperature.COLD][0]
     assert colours["Incoming · referral"] == TEMPERATURE_COLOURS[Temperature.WARM][0]
+    assert colours["Incoming · repeat (our client)"] == TEMPERATURE_COLOURS[Temperature.WARM][0]
+    # asking to be called back is consent to talk: warm, though the kind alone adds no contact
+    assert colours["Callback expected"] == TEMPERATURE_COLOURS[Temperature.WARM][0]
+
+
+def test_a_kind_implies_the_temperature_of_its_contact_and_a_callback_is_warm() -> None:
+    for kind in Kind:
+        expected = Temperature.WARM if kind is Kind.CALLBACK else temperature_of(kind, Facts())
+        assert kind_temperature(kind) is expected, kind
+    assert [kind_temperature(k) for k in (Kind.HOT, Kind.COLD, Kind.FIRST_TIME, Kind.RETURNING)] == [
+        Temperature.HOT,
+        Temperature.COLD,
+        Temperature.COLD,
+        Temperature.WARM,
+    ]
 
 
 def test_bars_by_outcome_include_the_calls_not_logged_yet(view: TodayView, day: None) -> None:
