@@ -37,6 +37,8 @@ class NumberInfo:
     local_time: datetime | None
     #: False when the number spans several zones with different offsets
     local_time_exact: bool = True
+    #: the latest wall-clock time across the number's zones (equals ``local_time`` when exact)
+    local_time_latest: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +54,9 @@ class NumberInfo:
             "place": self.place,
             "timezones": list(self.timezones),
             "local_time": (self.local_time.isoformat(timespec="minutes") if self.local_time else None),
+            "local_time_latest": (
+                self.local_time_latest.isoformat(timespec="minutes") if self.local_time_latest else None
+            ),
         }
 
 
@@ -203,6 +208,18 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class CallBefore:
+    """A call record's fields as they were before ``log()`` filled it in (for undo)."""
+
+    contact_id: int | None
+    kind: str
+    temperature: str
+    note: str
+    outcome: str | None = None
+    logged: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Logged:
     """The result of logging an outcome."""
 
@@ -214,6 +231,13 @@ class Logged:
     #: for undo: the contact whose status may have moved, and whether log() created the call
     contact_id: int | None = None
     created_call: bool = False
+    #: for undo: log() created the contact (and the number's record) for this call
+    created_contact: bool = False
+    created_phone_id: int | None = None
+    #: for undo: the contact's ``referred_by`` before log() set it (None: log() left it alone)
+    referred_by_before: str | None = None
+    #: for undo: the call record before log() filled it in (None when log() created it)
+    call_before: CallBefore | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -8,15 +8,17 @@ questions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN, DatabaseError, Expression, fn
 
 from companion import numbers
 from companion.card import (
     CallbackInfo,
+    CallBefore,
     CallInfo,
     Card,
     ContactInfo,
@@ -49,10 +51,41 @@ CONNECTED = tuple(o.value for o in Outcome if o.connected)
 HISTORY_LIMIT = 10
 #: an incoming call within this long after the rep's own unanswered try is "calling back"
 RECENT_TRY = timedelta(days=3)
+# end_call() only ends calls that started this recently (older ones were logged in one step)
+RECENT_CALL = timedelta(hours=12)
 
 
 class BadInput(ValueError):  # noqa: N818 - the name the CLI and window already use
     """Input the user must correct; the message is one sentence meant for them."""
+
+
+def _shared_number() -> BadInput:
+    return BadInput(translate("desk", "Several people share this number: choose who this is first."))
+
+
+@contextmanager
+def saving() -> Iterator[None]:
+    """Turns a database that refuses a write (locked, full, read-only, gone) into a
+    :class:`BadInput` the window and the command line can show: "Not saved: …".
+    Used as a decorator on every ``Desk`` method that writes."""
+    try:
+        yield
+    except DatabaseError as exc:
+        raise BadInput(_not_saved(exc)) from exc
+
+
+def _not_saved(exc: DatabaseError) -> str:
+    reason = str(exc).strip().rstrip(".")
+    text = reason.lower()
+    if "locked" in text or "busy" in text:
+        return translate("desk", "Not saved: the database is locked by another program; try again.")
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return translate("desk", "Not saved: the database is read-only.")
+    if "full" in text:
+        return translate("desk", "Not saved: the disk is full; free some space and try again.")
+    return translate("desk", "Not saved: the database refused the change ({reason}).").format(
+        reason=reason or type(exc).__name__
+    )
 
 
 def utc_now() -> datetime:
@@ -134,28 +167,26 @@ class Desk:
 
     def _calls_of(self, subject: _Subject) -> Iterable[Call] | None:
         """A query over the calls with this person (all their numbers) or this number."""
-        if subject.contact is not None and subject.phone is not None:
-            where = (Call.contact == subject.contact) | (Call.phone == subject.phone)
-        elif subject.contact is not None:
-            where = Call.contact == subject.contact
-        elif subject.phone is not None:
-            where = Call.phone == subject.phone
-        else:
-            return None
-        return Call.select().where(where)
+        where = _theirs(Call, subject.contact, subject.phone)
+        return Call.select().where(where) if where is not None else None
 
     def _open_callback(self, subject: _Subject) -> Callback | None:
-        conditions = []
-        if subject.contact is not None:
-            conditions.append(Callback.contact == subject.contact)
-        if subject.phone is not None:
-            conditions.append(Callback.phone == subject.phone)
-        if not conditions:
+        where = _theirs(Callback, subject.contact, subject.phone)
+        if where is None:
             return None
-        where = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
         return Callback.select().where(where & Callback.done.is_null()).order_by(Callback.due).first()
 
     def facts(self, subject: _Subject) -> Facts:
+        own = self._facts(subject)
+        if subject.contact is not None or not subject.candidates:
+            return own
+        # a shared number nobody chose: what is true of every owner, plus the number's own calls
+        shared = [self._facts(_Subject(subject.number, subject.phone, c, ())) for c in subject.candidates]
+        return Facts(
+            **{f.name: getattr(own, f.name) or all(getattr(s, f.name) for s in shared) for f in fields(Facts)}
+        )
+
+    def _facts(self, subject: _Subject) -> Facts:
         contact = subject.contact
         calls = self._calls_of(subject)
         connected = calls is not None and calls.where(Call.outcome.in_(CONNECTED)).exists()
@@ -242,6 +273,7 @@ class Desk:
             timezones=zones,
             local_time=local.earliest if local else None,
             local_time_exact=local.exact if local else True,
+            local_time_latest=local.latest if local else None,
         )
 
     def _warnings(
@@ -270,14 +302,21 @@ class Desk:
             )
         if info.local_time is not None and direction is Direction.OUT:  # they chose to call us
             start, end = self.settings.hours
-            if not numbers.within_hours(info.local_time, start, end):
+            ends = (info.local_time, info.local_time_latest or info.local_time)
+            outside = next((t for t in ends if not numbers.within_hours(t, start, end)), None)
+            if outside is not None:
+                text = (
+                    translate("desk", "It is {time} there: outside calling hours ({start}–{end}).")
+                    if info.local_time_exact
+                    else translate(
+                        "desk",
+                        "It may be {time} there (several time zones): outside calling hours ({start}–{end}).",
+                    )
+                )
                 yield Notice(
                     "outside_hours",
-                    translate(
-                        "desk",
-                        "It is {time} there: outside calling hours ({start}–{end}).",
-                    ).format(
-                        time=info.local_time.strftime("%H:%M"),
+                    text.format(
+                        time=outside.strftime("%H:%M"),
                         start=start.strftime("%H:%M"),
                         end=end.strftime("%H:%M"),
                     ),
@@ -338,6 +377,7 @@ class Desk:
 
     # --- recording -------------------------------------------------------------------
 
+    @saving()
     def begin_call(self, raw: str | None, direction: Direction | str) -> Card:
         """A call is ringing or being dialled: record it now, kind as of this moment."""
         direction = _direction(direction)
@@ -359,9 +399,14 @@ class Desk:
             )
         return self._card(self._subject(number), direction, call)
 
+    @saving()
     def end_call(self, raw: str | None = None, call_id: int | None = None) -> CallInfo | None:
-        """The call ended: record its end on the newest unfinished call (of that number)."""
-        query = Call.select().where(Call.ended.is_null() & (Call.rep == self.rep))
+        """The call ended: record its end on the newest unfinished call (of that number) that
+        started within the last 12 hours; older unended calls were logged in one step."""
+        now = self.clock()
+        query = Call.select().where(
+            Call.ended.is_null() & (Call.rep == self.rep) & (Call.started >= to_db(now - RECENT_CALL))
+        )
         if call_id is not None:
             query = query.where(Call.id == call_id)
         elif raw:
@@ -373,10 +418,11 @@ class Desk:
         call = query.order_by(Call.started.desc(), Call.id.desc()).first()
         if call is None:
             return None
-        call.ended = max(to_db(self.clock()), call.started)
+        call.ended = max(to_db(now), call.started)
         call.save(only=[Call.ended])
         return self._call_info(call)
 
+    @saving()
     def log(
         self,
         raw: str | None,
@@ -401,6 +447,8 @@ class Desk:
         override = _kind(kind, direction) if kind else None
         if callback_at is not None and outcome is not Outcome.CALLBACK:
             raise BadInput(translate("desk", "A callback time goes only with the outcome callback."))
+        if promise.strip() and outcome is not Outcome.CALLBACK:
+            raise BadInput(translate("desk", "A promise goes only with the outcome callback."))
         now = self.clock()
         when = at or now
         due = callback_at or now + timedelta(minutes=self.settings.callback_delay_minutes)
@@ -412,15 +460,33 @@ class Desk:
         with db.atomic():
             subject = self._subject(number)
             call = self._call_to_log(call_id, subject, direction)
+            call_before = (
+                CallBefore(
+                    contact_id=call.contact_id,
+                    kind=call.kind,
+                    temperature=call.temperature,
+                    note=call.note,
+                    outcome=call.outcome,
+                    logged=from_db(call.logged),
+                )
+                if call is not None
+                else None
+            )
             contact = subject.contact or (call.contact if call else None)
             referrer = (referred_by or "").strip()
+            created_contact = False
             if contact is None and (outcome.status is not None or referrer):
+                if subject.candidates:  # a status or a referrer for nobody in particular
+                    raise _shared_number()
                 contact = self._new_contact_for(subject)
+                created_contact = contact is not None
             # what classify() said before the rep marked anything during the call (kind_auto)
             facts_at_start = self.facts(_Subject(number, subject.phone, contact, ()))
             marked = False
+            referred_by_before = None
             if referrer and contact is not None:
                 marked = True
+                referred_by_before = contact.referred_by
                 contact.referred_by = referrer
                 contact.updated = to_db(now)
                 contact.save()
@@ -470,6 +536,11 @@ class Desk:
                     reason="asked",
                     created=to_db(now),
                 )
+            created_phone = (
+                Phone.get_or_none(Phone.number == number.key)
+                if subject.phone is None and number.key is not None
+                else None
+            )
         return Logged(
             call=self._call_info(call),
             status_before=before,
@@ -478,6 +549,10 @@ class Desk:
             closed_callbacks=tuple(closed),
             contact_id=contact.id if contact is not None else None,
             created_call=call_id is None,
+            created_contact=created_contact,
+            created_phone_id=created_phone.id if created_phone is not None else None,
+            referred_by_before=referred_by_before,
+            call_before=call_before,
         )
 
     def _call_to_log(self, call_id: int | None, subject: _Subject, direction: Direction) -> Call | None:
@@ -517,19 +592,15 @@ class Desk:
         return contact
 
     def _close_callbacks(self, phone: Phone | None, contact: Contact | None, now: datetime) -> list[int]:
-        conditions = []
-        if contact is not None:
-            conditions.append(Callback.contact == contact)
-        if phone is not None:
-            conditions.append(Callback.phone == phone)
-        if not conditions:
+        where = _theirs(Callback, contact, phone)
+        if where is None:
             return []
-        where = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
         open_ids = [cb.id for cb in Callback.select(Callback.id).where(where & Callback.done.is_null())]
         if open_ids:
             Callback.update(done=to_db(now)).where(Callback.id.in_(open_ids)).execute()
         return open_ids
 
+    @saving()
     def choose_contact(self, raw: str, contact_id: int) -> None:
         """Remember which of the contacts sharing a number this number means."""
         subject = self._subject(self.parse(raw))
@@ -599,12 +670,6 @@ class Desk:
         )
         return [self._call_info(c) for c in query]
 
-    def calls(self, limit: int | None = None) -> list[CallInfo]:
-        query = Call.select().order_by(Call.started.desc(), Call.id.desc())
-        if limit:
-            query = query.limit(limit)
-        return [self._call_info(c) for c in query]
-
     def counts(self) -> dict[str, int]:
         return {
             "contacts": Contact.select(fn.COUNT(Contact.id)).scalar() or 0,
@@ -625,22 +690,60 @@ class Desk:
         subject = self._subject(self.parse(raw))
         return self._card(subject, Direction(call.direction), call)
 
+    @saving()
+    def set_note(self, call_id: int, note: str) -> CallInfo:
+        """Store the note typed for a recorded call (replacing the one it had)."""
+        with db.atomic():
+            call = Call.get_or_none(Call.id == call_id)
+            if call is None:
+                raise BadInput(translate("desk", "There is no call number {id}.").format(id=call_id))
+            call.note = note.strip()
+            call.save(only=[Call.note])
+        return self._call_info(call)
+
+    @saving()
     def undo(self, logged: Logged) -> None:
-        """Take a logged outcome back: the call, status and callbacks as they were."""
+        """Take a logged outcome back: the call, the contact (status, referrer, or the contact
+        itself if log() created it), the number's record and callbacks as they were."""
         with db.atomic():
             if logged.callback is not None:
                 Callback.delete().where(Callback.id == logged.callback.id).execute()
             if logged.closed_callbacks:
                 Callback.update(done=None).where(Callback.id.in_(list(logged.closed_callbacks))).execute()
-            if logged.contact_id is not None and logged.status_before is not None:
-                Contact.update(status=logged.status_before).where(Contact.id == logged.contact_id).execute()
             if logged.created_call:
                 Call.delete().where(Call.id == logged.call.id).execute()
-            else:
-                Call.update(outcome=None, logged=None, kind=Call.kind_auto).where(
-                    Call.id == logged.call.id
-                ).execute()
+            elif logged.call_before is not None:
+                before = logged.call_before
+                Call.update(
+                    contact=before.contact_id,
+                    kind=before.kind,
+                    temperature=before.temperature,
+                    note=before.note,
+                    outcome=before.outcome,
+                    logged=to_db(before.logged) if before.logged is not None else None,
+                ).where(Call.id == logged.call.id).execute()
+            else:  # a Logged from before the "before" values were recorded
+                Call.update(outcome=None, logged=None).where(Call.id == logged.call.id).execute()
+            if logged.contact_id is not None:
+                changes = {}
+                if logged.status_before is not None:
+                    changes[Contact.status] = logged.status_before
+                if logged.referred_by_before is not None:
+                    changes[Contact.referred_by] = logged.referred_by_before
+                if changes:
+                    Contact.update(changes).where(Contact.id == logged.contact_id).execute()
+                if logged.created_contact:
+                    _delete_if_unused(logged.contact_id)
+            if logged.created_phone_id is not None:
+                phone = logged.created_phone_id
+                if not (
+                    Call.select().where(Call.phone == phone).exists()
+                    or ContactPhone.select().where(ContactPhone.phone == phone).exists()
+                    or Callback.select().where(Callback.phone == phone).exists()
+                ):
+                    Phone.delete().where(Phone.id == phone).execute()
 
+    @saving()
     def set_source(
         self, raw: str | None, source: Source | str, referred_by: str = "", call_id: int | None = None
     ) -> Card:
@@ -652,6 +755,8 @@ class Desk:
         number = self.parse(raw)
         with db.atomic():
             subject = self._subject(number)
+            if subject.contact is None and subject.candidates:
+                raise _shared_number()
             contact = subject.contact or self._new_contact_for(subject)
             if contact is None:
                 raise BadInput(translate("desk", "A withheld number cannot be saved."))
@@ -672,6 +777,43 @@ class Desk:
         if call_id is not None:
             return self.card_for_call(call_id)
         return self.lookup(raw, Direction.IN)
+
+
+def _delete_if_unused(contact_id: int) -> None:
+    """Delete a contact log() created for a call being undone, unless something refers to it
+    now or the rep has filled it in since."""
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    if contact is None:
+        return
+    blank = not any(
+        (contact.name, contact.company, contact.email, contact.notes, contact.referred_by, contact.source)
+    )
+    if (
+        not blank
+        or contact.do_not_call
+        or contact.familiarity != Familiarity.NONE
+        or Call.select().where(Call.contact == contact_id).exists()
+        or Callback.select().where(Callback.contact == contact_id).exists()
+        or Phone.select().where(Phone.chosen == contact_id).exists()
+        or ContactPhone.select().where(ContactPhone.contact == contact_id).count() > 1
+    ):
+        return
+    ContactPhone.delete().where(ContactPhone.contact == contact_id).execute()
+    Contact.delete().where(Contact.id == contact_id).execute()
+
+
+def _theirs(
+    model: type[Call] | type[Callback], contact: Contact | None, phone: Phone | None
+) -> Expression | None:
+    """Rows (calls, callbacks) of this person on any number, or of this number with nobody in
+    particular; a colleague's call on the switchboard they share is not theirs."""
+    if contact is not None and phone is not None:
+        return (model.contact == contact) | ((model.phone == phone) & model.contact.is_null())
+    if contact is not None:
+        return model.contact == contact
+    if phone is not None:
+        return model.phone == phone
+    return None
 
 
 def _contact_info(contact: Contact) -> ContactInfo:

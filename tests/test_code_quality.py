@@ -71,14 +71,14 @@ def _tool(name: str) -> list[str]:
 
 def test_ruff_lint_is_clean() -> None:
     result = subprocess.run(
-        [*_tool("ruff"), "check", "companion", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+        [*_tool("ruff"), "check", "companion", "tests", "bench", "tools"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
     result = subprocess.run(
-        [*_tool("ruff"), "format", "--check", "companion", "tests", "bench"],
+        [*_tool("ruff"), "format", "--check", "companion", "tests", "bench", "tools"],
         cwd=ROOT,
         capture_output=True,
         text=True,

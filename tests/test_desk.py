@@ -8,15 +8,19 @@ between kinds, per-rep facts, statuses, recording, warnings and the ``lookup --j
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from companion.desk import BadInput, Desk
+from companion.card import Logged
+from companion.desk import BadInput, Desk, to_db
 from companion.importers import ImportReport, Row
 from companion.importers.apply import apply_rows
 from companion.method import Kind, Temperature
-from companion.store.models import MODELS, Call, Callback, Contact, Phone
+from companion.store.models import MODELS, Call, Callback, Contact, ContactPhone, Phone, db
 
 MOSCOW = "+7 495 123-45-67"  # a Moscow landline (Europe/Moscow)
 OTHER = "+7 495 765-43-21"
@@ -32,6 +36,19 @@ def add_contact(
     )
     assert not report.problems
     return Contact.select().order_by(Contact.id.desc()).get()
+
+
+def share(desk: Desk, phone: str, *names: str, familiarity: str = "none") -> list[Contact]:
+    """Contacts who share one number (a switchboard), written straight into the store."""
+    number = desk.parse(phone)
+    record, _ = Phone.get_or_create(number=number.key, defaults={"raw": phone, "valid": number.valid})
+    now = to_db(desk.clock())
+    owners = []
+    for name in names:
+        contact = Contact.create(name=name, familiarity=familiarity, created=now, updated=now)
+        ContactPhone.create(contact=contact, phone=record, raw=phone)
+        owners.append(contact)
+    return owners
 
 
 def row_counts() -> dict[str, int]:
@@ -530,8 +547,7 @@ def test_an_override_of_the_wrong_direction_is_refused(desk: Desk) -> None:
 
 
 def test_a_shared_number_lists_the_candidates_and_remembers_the_choice(desk: Desk) -> None:
-    add_contact(desk, MOSCOW, name="Ivan Petrov")
-    olga = add_contact(desk, MOSCOW, name="Olga Sidorova")
+    _, olga = share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
     card = desk.lookup(MOSCOW, "in")
     assert card.contact is None
     assert {c.name for c in card.candidates} == {"Ivan Petrov", "Olga Sidorova"}
@@ -544,8 +560,7 @@ def test_a_shared_number_lists_the_candidates_and_remembers_the_choice(desk: Des
 
 
 def test_choosing_a_contact_who_does_not_have_the_number_is_refused(desk: Desk) -> None:
-    add_contact(desk, MOSCOW, name="Ivan Petrov")
-    add_contact(desk, MOSCOW, name="Olga Sidorova")
+    share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
     stranger = add_contact(desk, OTHER, name="Pyotr")
     with pytest.raises(BadInput):
         desk.choose_contact(MOSCOW, stranger.id)
@@ -678,3 +693,278 @@ def test_calling_hours_matter_only_when_we_call(desk: Desk, clock) -> None:  # t
     clock.now = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # 23:00 in Moscow
     assert "outside_hours" in {w.code for w in desk.lookup(MOSCOW, "out").warnings}
     assert "outside_hours" not in {w.code for w in desk.lookup(MOSCOW, "in").warnings}
+
+
+# --- undo puts everything back ---------------------------------------------------------------
+
+
+def test_undo_puts_back_the_referrer_the_log_replaced(desk: Desk) -> None:
+    add_contact(desk, MOSCOW, familiarity="none", referred_by="Olga")
+    logged = desk.log(MOSCOW, "in", "talked", referred_by="Ivan")
+    assert Contact.get().referred_by == "Ivan"
+    desk.undo(logged)
+    assert Contact.get().referred_by == "Olga"
+    assert kind_of(desk, MOSCOW, "in") is Kind.REFERRAL
+
+
+def test_undo_deletes_the_contact_and_number_the_log_created(desk: Desk) -> None:
+    before = row_counts()
+    logged = desk.log(MOSCOW, "in", "interested", referred_by="Ivan")
+    assert Contact.select().count() == 1
+    desk.undo(logged)
+    assert row_counts() == before
+    assert desk.lookup(MOSCOW, "in").contact is None
+
+
+def test_undo_of_a_call_event_drops_the_contact_the_log_created_but_keeps_the_call(desk: Desk) -> None:
+    card = desk.begin_call(MOSCOW, "in")
+    logged = desk.log(MOSCOW, "in", "deal", call_id=card.call_id)
+    assert Call.get_by_id(card.call_id).contact is not None
+    desk.undo(logged)
+    call = Call.get_by_id(card.call_id)
+    assert (call.contact, call.outcome, call.logged) == (None, None, None)
+    assert Contact.select().count() == 0 and ContactPhone.select().count() == 0
+    assert Phone.select().count() == 1  # the call event's number stays with its call
+
+
+def test_undo_keeps_a_created_contact_that_something_else_now_refers_to(desk: Desk, clock) -> None:
+    first = desk.log(MOSCOW, "in", "interested")
+    clock.advance(minutes=5)
+    desk.log(MOSCOW, "out", "talked")  # the next call is with that contact too
+    desk.undo(first)
+    contact = Contact.get()
+    assert contact.status == "person"
+    assert ContactPhone.select().count() == 1
+
+
+def test_undo_restores_the_call_record_as_it_was_before_the_log(desk: Desk) -> None:
+    card = desk.begin_call(MOSCOW, "in")
+    desk.set_source(MOSCOW, "recommendation", "Ivan", call_id=card.call_id)
+    desk.set_note(card.call_id, "asked about prices")
+    before = Call.get_by_id(card.call_id)
+    assert (before.kind, before.temperature) == ("referral", "warm")
+
+    logged = desk.log(MOSCOW, "in", "deal", kind="returning", note="ordered", call_id=card.call_id)
+    desk.undo(logged)
+
+    after = Call.get_by_id(card.call_id)
+    assert (after.kind, after.kind_auto, after.temperature) == ("referral", "first_time", "warm")
+    assert after.note == "asked about prices"
+    assert after.contact_id == before.contact_id is not None
+    assert (after.outcome, after.logged) == (None, None)
+    assert Contact.get().status == "person"
+
+
+def test_undo_of_a_second_log_of_the_same_call_restores_the_first_outcome(desk: Desk, clock) -> None:
+    card = desk.begin_call(MOSCOW, "out")
+    desk.log(MOSCOW, "out", "talked", note="first", call_id=card.call_id)
+    clock.advance(minutes=1)
+    second = desk.log(MOSCOW, "out", "no_answer", note="second", call_id=card.call_id)
+    desk.undo(second)
+    call = Call.get_by_id(card.call_id)
+    assert (call.outcome, call.note) == ("talked", "first")
+    assert call.logged is not None
+
+
+def test_the_json_of_a_logged_value_still_works(desk: Desk) -> None:
+    logged = desk.log(MOSCOW, "in", "interested")
+    assert isinstance(logged, Logged)
+    assert json.loads(json.dumps(logged.to_json()))["status_after"] == "prospect"
+
+
+# --- a number shared by several contacts: the facts -----------------------------------------------
+
+
+def test_a_switchboard_of_two_company_contacts_is_warm_and_returning_before_anyone_is_chosen(
+    desk: Desk,
+) -> None:
+    share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova", familiarity="company")
+    assert kind_of(desk, MOSCOW, "out") is Kind.WARM
+    assert kind_of(desk, MOSCOW, "in") is Kind.RETURNING
+    assert desk.lookup(MOSCOW, "out").temperature is Temperature.WARM
+
+
+def test_an_unchosen_shared_number_uses_only_what_every_owner_shares(desk: Desk) -> None:
+    ivan, olga = share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
+    Contact.update(status="client").where(Contact.id == olga.id).execute()
+    Contact.update(referred_by="Pyotr").where(Contact.id == ivan.id).execute()
+    card = desk.lookup(MOSCOW, "in")
+    assert not card.facts.client and not card.facts.referral and not card.facts.company
+    assert card.kind is Kind.FIRST_TIME
+    Contact.update(status="client").where(Contact.id == ivan.id).execute()
+    assert kind_of(desk, MOSCOW, "in") is Kind.REPEAT
+
+
+def test_an_unchosen_shared_number_counts_its_own_calls(desk: Desk) -> None:
+    share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
+    desk.log(MOSCOW, "out", "talked")
+    assert kind_of(desk, MOSCOW, "out") is Kind.HOT
+
+
+def test_a_chosen_contact_does_not_inherit_a_colleagues_calls_on_the_switchboard(desk: Desk) -> None:
+    ivan, olga = share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
+    desk.choose_contact(MOSCOW, ivan.id)
+    desk.log(MOSCOW, "out", "interested")
+    assert kind_of(desk, MOSCOW, "out") is Kind.HOT
+    desk.choose_contact(MOSCOW, olga.id)
+    card = desk.lookup(MOSCOW, "out")
+    assert card.kind is Kind.COLD
+    assert [c.outcome for c in card.history] == []
+
+
+def test_a_chosen_contact_does_count_calls_on_the_number_that_named_nobody(desk: Desk) -> None:
+    _, olga = share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
+    desk.log(MOSCOW, "out", "talked")  # before anyone was chosen
+    desk.choose_contact(MOSCOW, olga.id)
+    assert kind_of(desk, MOSCOW, "out") is Kind.HOT
+
+
+@pytest.mark.parametrize("outcome", ["interested", "callback", "deal"])
+def test_a_status_for_an_unchosen_shared_number_is_refused(desk: Desk, outcome: str) -> None:
+    share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
+    card = desk.begin_call(MOSCOW, "in")
+    before = row_counts()
+    with pytest.raises(BadInput, match="Several people share this number"):
+        desk.log(MOSCOW, "in", outcome, call_id=card.call_id)
+    with pytest.raises(BadInput, match="Several people share this number"):
+        desk.log(MOSCOW, "in", outcome)
+    assert row_counts() == before
+    assert Call.get_by_id(card.call_id).outcome is None
+    desk.log(MOSCOW, "in", "talked", call_id=card.call_id)  # no status: fine without a choice
+
+
+def test_how_they_found_us_on_an_unchosen_shared_number_asks_who_it_is(desk: Desk) -> None:
+    share(desk, MOSCOW, "Ivan Petrov", "Olga Sidorova")
+    with pytest.raises(BadInput, match="Several people share this number"):
+        desk.set_source(MOSCOW, "advertising")
+    assert {c.source for c in Contact.select()} == {""}
+
+
+# --- the end of a call ---------------------------------------------------------------------------
+
+
+def test_the_end_of_a_call_ignores_old_calls_logged_in_one_step(desk: Desk, clock) -> None:
+    desk.log(MOSCOW, "out", "talked", at=clock.now - timedelta(days=8))
+    assert desk.end_call(MOSCOW) is None
+    assert desk.end_call() is None
+    assert Call.get().ended is None
+
+
+def test_the_end_of_a_call_ignores_a_call_begun_more_than_12_hours_ago(desk: Desk, clock) -> None:
+    old = desk.begin_call(MOSCOW, "out")
+    clock.advance(hours=13)
+    assert desk.end_call(MOSCOW) is None
+    assert desk.end_call(call_id=old.call_id) is None
+    fresh = desk.begin_call(MOSCOW, "out")
+    clock.advance(seconds=30)
+    ended = desk.end_call(MOSCOW)
+    assert ended is not None and ended.id == fresh.call_id and ended.duration_seconds == 30
+
+
+# --- a database that refuses to write ------------------------------------------------------------
+
+
+WRITES: dict[str, Callable[[Desk, int, Logged], object]] = {
+    "begin_call": lambda d, call, logged: d.begin_call(OTHER, "in"),
+    "end_call": lambda d, call, logged: d.end_call(call_id=call),
+    "log": lambda d, call, logged: d.log(OTHER, "out", "deal"),
+    "undo": lambda d, call, logged: d.undo(logged),
+    "set_source": lambda d, call, logged: d.set_source(OTHER, "advertising"),
+    "choose_contact": lambda d, call, logged: d.choose_contact(CHAPTER_CALLER, Contact.get().id),
+    "set_note": lambda d, call, logged: d.set_note(call, "a note"),
+}
+
+
+@pytest.mark.parametrize("method", sorted(WRITES))
+def test_a_read_only_database_gives_a_not_saved_message(desk: Desk, method: str) -> None:
+    share(desk, CHAPTER_CALLER, "Ivan Petrov", "Olga Sidorova")
+    call = desk.begin_call(MOSCOW, "out").call_id
+    assert call is not None
+    logged = desk.log(MOSCOW, "in", "interested")
+    before = row_counts()
+    db.execute_sql("PRAGMA query_only = 1")
+    try:
+        with pytest.raises(BadInput, match=r"^Not saved: ") as error:
+            WRITES[method](desk, call, logged)
+    finally:
+        db.execute_sql("PRAGMA query_only = 0")
+    assert str(error.value) == "Not saved: the database is read-only."
+    assert row_counts() == before
+
+
+def test_a_database_locked_by_another_program_gives_a_not_saved_message(desk: Desk, db_path: Path) -> None:
+    before = row_counts()
+    other = sqlite3.connect(db_path, timeout=0.05)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        db.execute_sql("PRAGMA busy_timeout = 50")
+        with pytest.raises(BadInput) as error:
+            desk.log(MOSCOW, "in", "deal", note="big order")
+        assert str(error.value) == "Not saved: the database is locked by another program; try again."
+        other.rollback()
+    finally:
+        other.close()
+    assert row_counts() == before
+    desk.log(MOSCOW, "in", "deal")  # once the lock is gone, the same click works
+    assert Call.select().count() == 1
+
+
+# --- a note typed for a recorded call ----------------------------------------------------------
+
+
+def test_a_note_can_be_saved_on_a_recorded_call(desk: Desk) -> None:
+    card = desk.begin_call(MOSCOW, "in")
+    info = desk.set_note(card.call_id, "  wants a quote  ")
+    assert info.note == "wants a quote"
+    assert Call.get_by_id(card.call_id).note == "wants a quote"
+    assert Call.get_by_id(card.call_id).outcome is None
+
+
+def test_a_note_for_an_unknown_call_is_refused(desk: Desk) -> None:
+    with pytest.raises(BadInput):
+        desk.set_note(404, "hello")
+
+
+# --- numbers spanning several time zones -----------------------------------------------------------
+
+MOBILE = "+7 916 123-45-67"  # a Russian mobile: from Europe/Bucharest (UTC+2) to Asia/Kamchatka (UTC+12)
+
+
+def test_a_number_in_several_zones_warns_when_either_end_is_outside_calling_hours(desk: Desk, clock) -> None:
+    clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 09:00 … 19:00 across the zones
+    card = desk.lookup(MOBILE, "out")
+    assert card.number.local_time is not None and card.number.local_time_latest is not None
+    assert (card.number.local_time.hour, card.number.local_time_latest.hour) == (9, 19)
+    assert "outside_hours" not in {w.code for w in card.warnings}
+
+    clock.now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 10:00 … 20:00: late in the far east
+    [warning] = [w for w in desk.lookup(MOBILE, "out").warnings if w.code == "outside_hours"]
+    assert warning.text == "It may be 20:00 there (several time zones): outside calling hours (09:00–20:00)."
+
+    clock.now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 08:00 … 18:00: early in the west
+    [warning] = [w for w in desk.lookup(MOBILE, "out").warnings if w.code == "outside_hours"]
+    assert "08:00" in warning.text
+    assert "outside_hours" not in {w.code for w in desk.lookup(MOBILE, "in").warnings}
+
+
+def test_the_json_has_the_earliest_and_latest_local_time(desk: Desk) -> None:
+    number = desk.lookup(MOBILE, "out").to_json()["number"]
+    assert number["local_time"].startswith("2026-11-25T10:00")
+    assert number["local_time_latest"].startswith("2026-11-25T20:00")
+    exact = desk.lookup(MOSCOW, "out").to_json()["number"]
+    assert exact["local_time"] == exact["local_time_latest"]
+
+
+def test_the_warning_for_a_number_in_one_zone_says_it_is_that_time(desk: Desk, clock) -> None:
+    clock.now = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
+    [warning] = [w for w in desk.lookup(MOSCOW, "out").warnings if w.code == "outside_hours"]
+    assert warning.text == "It is 23:00 there: outside calling hours (09:00–20:00)."
+
+
+# --- a promise needs a callback -------------------------------------------------------------------
+
+
+def test_a_promise_without_the_callback_outcome_is_refused(desk: Desk) -> None:
+    with pytest.raises(BadInput, match="promise"):
+        desk.log(MOSCOW, "in", "talked", promise="the price list")
+    assert Call.select().count() == 0

@@ -60,6 +60,7 @@
         <name>CardView</name>
         <message>
             <source>Call card</source>
+            <extracomment>the outcome logged on this card and the card it was logged on: another digit corrects it</extracomment>
             <translation>Карточка звонка</translation>
         </message>
         <message>
@@ -894,7 +895,7 @@ You can also type or paste a number above.</source>
         <name>TodayView</name>
         <message>
             <source>Today's calls</source>
-            <extracomment>at least this wide, the two charts sit side by side the contact a call of each kind implies at the least (method.temperature_of with no other facts), which colours its bar; a callback was asked for or agreed to, so it is warm outcome bars darken towards a deal: not reached, reached, consent to talk on (prospect), deal drawn as a hatched outline: something still open (calls without an outcome)</extracomment>
+            <extracomment>at least this wide, the two charts sit side by side outcome bars darken towards a deal: not reached, reached, consent to talk on (prospect), deal drawn as a hatched outline: something still open (calls without an outcome)</extracomment>
             <translation>Звонки за сегодня</translation>
         </message>
         <message>
@@ -995,7 +996,6 @@ became a deal</source>
         <name>book</name>
         <message>
             <source>That contact no longer exists.</source>
-            <extracomment>closeness of familiarity: the higher, the better the person knows us letters people use interchangeably when they search (Russian е/ё)</extracomment>
             <translation>Этого контакта больше нет.</translation>
         </message>
         <message>
@@ -1117,8 +1117,28 @@ became a deal</source>
     <context>
         <name>desk</name>
         <message>
-            <source>That is not a phone number: more than {n} characters.</source>
+            <source>Several people share this number: choose who this is first.</source>
             <extracomment>an incoming call within this long after the rep's own unanswered try is "calling back"</extracomment>
+            <translation>Этим номером пользуются несколько человек: сначала выберите, кто это.</translation>
+        </message>
+        <message>
+            <source>Not saved: the database is locked by another program; try again.</source>
+            <translation>Не сохранено: база данных занята другой программой; попробуйте ещё раз.</translation>
+        </message>
+        <message>
+            <source>Not saved: the database is read-only.</source>
+            <translation>Не сохранено: база данных открыта только для чтения.</translation>
+        </message>
+        <message>
+            <source>Not saved: the disk is full; free some space and try again.</source>
+            <translation>Не сохранено: диск заполнен; освободите место и попробуйте ещё раз.</translation>
+        </message>
+        <message>
+            <source>Not saved: the database refused the change ({reason}).</source>
+            <translation>Не сохранено: база данных не приняла изменение ({reason}).</translation>
+        </message>
+        <message>
+            <source>That is not a phone number: more than {n} characters.</source>
             <translation>Это не номер телефона: больше {n} символов.</translation>
         </message>
         <message>
@@ -1144,6 +1164,10 @@ became a deal</source>
         <message>
             <source>It is {time} there: outside calling hours ({start}–{end}).</source>
             <translation>У них сейчас {time}: это вне часов для звонков ({start}–{end}).</translation>
+        </message>
+        <message>
+            <source>It may be {time} there (several time zones): outside calling hours ({start}–{end}).</source>
+            <translation>У них может быть {time} (номер в нескольких часовых поясах): это вне часов для звонков ({start}–{end}).</translation>
         </message>
         <message>
             <source>Recommended by {name}.</source>
@@ -1176,6 +1200,10 @@ became a deal</source>
         <message>
             <source>A callback time goes only with the outcome callback.</source>
             <translation>Время обратного звонка указывается только с результатом callback («Перезвонить»).</translation>
+        </message>
+        <message>
+            <source>A promise goes only with the outcome callback.</source>
+            <translation>Обещание указывается только с результатом callback («Перезвонить»).</translation>
         </message>
         <message>
             <source>The callback time is before the call.</source>
@@ -1267,6 +1295,10 @@ became a deal</source>
         <message>
             <source>skipped: no usable number</source>
             <translation>пропущено: нет пригодного номера</translation>
+        </message>
+        <message>
+            <source>{number} already belongs to «{owner}»; updated that contact (the file says «{name}»)</source>
+            <translation>{number} уже принадлежит контакту «{owner}»; обновлён этот контакт (в файле — «{name}»)</translation>
         </message>
         <message>
             <source>unknown status {value!r} ignored</source>
