@@ -71,7 +71,10 @@ def _tool(name: str) -> list[str]:
 
 def test_ruff_lint_is_clean() -> None:
     result = subprocess.run(
-        [*_tool("ruff"), "check", "companion", "tests", "bench", "tools"], cwd=ROOT, capture_output=True, text=True
+        [*_tool("ruff"), "check", "companion", "tests", "bench", "tools"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
