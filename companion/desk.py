@@ -643,22 +643,7 @@ class Desk:
     # --- reading back ----------------------------------------------------------------
 
     def _call_info(self, call: Call) -> CallInfo:
-        contact = call.contact
-        phone = call.phone
-        return CallInfo(
-            id=call.id,
-            at=_from_db(call.started),
-            direction=Direction(call.direction),
-            rep=call.rep,
-            kind=Kind(call.kind),
-            kind_auto=Kind(call.kind_auto),
-            temperature=Temperature(call.temperature),
-            outcome=call.outcome,
-            note=call.note,
-            number=phone.number if phone is not None else (call.raw or None),
-            contact_name=(contact.name or contact.company) if contact is not None else "",
-            ended=from_db(call.ended),
-        )
+        return call_info(call)
 
     def unlogged(self, limit: int = 50) -> list[CallInfo]:
         """Calls that rang or were dialled but have no outcome yet, newest first."""
@@ -814,6 +799,30 @@ def _theirs(
     if phone is not None:
         return model.phone == phone
     return None
+
+
+def call_info(call: Call, *, raw_when_no_number: bool = True) -> CallInfo:
+    """A call row as the value the views show (its phone and contact joined where possible).
+
+    A call without a stored number (withheld) shows what came in, unless
+    ``raw_when_no_number`` is False (lists that offer to dial the number)."""
+    contact = call.contact
+    phone = call.phone
+    fallback = (call.raw or None) if raw_when_no_number else None
+    return CallInfo(
+        id=call.id,
+        at=_from_db(call.started),
+        direction=Direction(call.direction),
+        rep=call.rep,
+        kind=Kind(call.kind),
+        kind_auto=Kind(call.kind_auto),
+        temperature=Temperature(call.temperature),
+        outcome=call.outcome,
+        note=call.note,
+        number=phone.number if phone is not None else fallback,
+        contact_name=(contact.name or contact.company) if contact is not None else "",
+        ended=from_db(call.ended),
+    )
 
 
 def _contact_info(contact: Contact) -> ContactInfo:

@@ -19,8 +19,8 @@ from peewee import JOIN, Expression, fn
 
 from companion import numbers
 from companion.card import CallInfo
-from companion.desk import Desk, from_db, to_db
-from companion.method import INCOMING_KINDS, OUTGOING_KINDS, Direction, Kind, Outcome, Temperature
+from companion.desk import Desk, call_info, to_db
+from companion.method import INCOMING_KINDS, OUTGOING_KINDS, Direction, Kind, Outcome
 from companion.store.models import Call, Contact, Phone
 from companion.text_search import contains, number_variants, search_terms
 
@@ -119,7 +119,8 @@ class Journal:
         for term in search_terms(filter.text):
             query = query.where(self._matches(term))
         query = query.order_by(Call.started.desc(), Call.id.desc()).limit(limit)
-        return [_call_info(call) for call in query]
+        # no stored number (withheld): History says so in words and has nothing to open
+        return [call_info(call, raw_when_no_number=False) for call in query]
 
     def _matches(self, term: str) -> Expression:
         condition = contains(Contact.name, term) | contains(Contact.company, term)
@@ -189,29 +190,3 @@ def day_range(first: date, last: date) -> tuple[datetime, datetime]:
     start = datetime.combine(first, time.min)  # naive: the computer's local time
     end = datetime.combine(last + timedelta(days=1), time.min)
     return to_db(start), to_db(end)
-
-
-def _call_info(call: Call) -> CallInfo:
-    """A joined row as the value the views show; the number and contact came with the row
-    (``Desk._call_info`` would be the same, but it is private and reads ``raw`` for a call
-    without a number)."""
-    contact = call.contact
-    phone = call.phone
-    started = from_db(call.started)
-    assert started is not None
-    return CallInfo(
-        id=call.id,
-        at=started,
-        direction=Direction(call.direction),
-        rep=call.rep,
-        kind=Kind(call.kind),
-        kind_auto=Kind(call.kind_auto),
-        temperature=Temperature(call.temperature),
-        outcome=call.outcome,
-        note=call.note,
-        # no stored number: withheld (or nothing to dial), unlike the card's history, which
-        # shows what came in; the History view says so in words and has nothing to open
-        number=phone.number if phone is not None else None,
-        contact_name=(contact.name or contact.company) if contact is not None else "",
-        ended=from_db(call.ended),
-    )
