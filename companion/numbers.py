@@ -81,7 +81,10 @@ class Number:
 
 
 _SCHEME = re.compile(r"^(tel|sips?|callto|phone|dial)\s*:\s*", re.IGNORECASE)
-_ANGLE = re.compile(r"^\s*(?:\"(?P<q>[^\"]*)\"|(?P<n>[^<\"]*?))\s*<(?P<uri>[^>]*)>\s*$")
+# a SIP From/To header value: display name, <URI>, then header parameters such as ;tag=…
+_ANGLE = re.compile(r"^\s*(?:\"(?P<q>[^\"]*)\"|(?P<n>[^<\"]*?))\s*<(?P<uri>[^>]*)>\s*(?:;[^<>]*)?$")
+#: a vertical service code dialled before the number (*67 hide my ID, #31# on GSM): not the number
+_SERVICE_CODE = re.compile(r"^\s*(?:\*\d{2,3}|#\d{2}#)\s*(?=[+\d(][\d\s().\-]{6,}$)")
 _VISUAL = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015\u2212]")
 _DIAL = re.compile(r"^\+?[0-9*#]+$")
 _USER_AT_HOST = re.compile(r"^[^@\s:<>\"]+@[^@\s]+$")
@@ -176,6 +179,7 @@ def parse(raw: str | None, region: str | None = None) -> Number:
     display_name, text = split_display_name(text)
     if text.lower() in WITHHELD_WORDS or not text:
         return _withheld(raw, display_name)
+    text = _SERVICE_CODE.sub("", text, count=1)
     number, ext, context = _uri_parts(text)
     number = number.strip()
     if number.lower() in WITHHELD_WORDS or not number:

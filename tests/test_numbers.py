@@ -673,3 +673,18 @@ def test_national_format_round_trips_in_its_own_region(pn: phonenumbers.PhoneNum
     n = parse(national, region)
     assert n.e164 == phonenumbers.format_number(pn, PhoneNumberFormat.E164)
     assert n.human == national
+
+
+def test_a_sip_header_with_a_tag_keeps_the_display_name() -> None:
+    number = parse('"Ivan" <sip:+74993224685@pbx.example>;tag=a73kszlfl', "RU")
+    assert (number.e164, number.display_name) == ("+74993224685", "Ivan")
+
+
+@pytest.mark.parametrize("raw", ["*67 +7 499 322 46 85", "#31#+74993224685", "*67 8 (499) 322-46-85"])
+def test_a_caller_id_service_code_before_the_number_is_not_part_of_it(raw: str) -> None:
+    assert parse(raw, "RU").e164 == "+74993224685"
+
+
+@pytest.mark.parametrize("raw", ["*67", "*97", "#31#"])
+def test_a_service_code_alone_stays_as_dialled(raw: str) -> None:
+    assert parse(raw, "RU").key == raw
