@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
-from peewee import JOIN, DatabaseError, Expression, fn
+from peewee import DatabaseError, Expression, fn
 
 from companion import numbers
 from companion.card import (
@@ -162,11 +162,6 @@ class Desk:
             contact = next((c for c in owners if c.id == phone.chosen_id), None)
         return _Subject(number, phone, contact, owners if len(owners) > 1 else ())
 
-    def _calls_of(self, subject: _Subject) -> Iterable[Call] | None:
-        """A query over the calls with this person (all their numbers) or this number."""
-        where = _theirs(Call, subject.contact, subject.phone)
-        return Call.select().where(where) if where is not None else None
-
     def _open_callback(self, subject: _Subject) -> Callback | None:
         where = _theirs(Callback, subject.contact, subject.phone)
         if where is None:
@@ -209,27 +204,51 @@ class Desk:
     def _contact_flags(self, subject: _Subject) -> tuple[bool, bool, bool]:
         """(anyone connected with them, I connected with them, a callback is open) in one
         query: this is on the path of every ringing call, so it is written out by hand."""
-        contact_id = subject.contact.id if subject.contact is not None else None
-        phone_id = subject.phone.id if subject.phone is not None else None
-        if contact_id is None and phone_id is None:
+        theirs = _theirs_sql(subject)
+        if theirs is None:
             return False, False, False
+        where, ids = theirs
         p = db.obj.param
-        if contact_id is not None and phone_id is not None:  # same rule as _theirs()
-            theirs = f"(t.contact_id = {p} OR (t.phone_id = {p} AND t.contact_id IS NULL))"
-            ids: list[object] = [contact_id, phone_id]
-        elif contact_id is not None:
-            theirs, ids = f"t.contact_id = {p}", [contact_id]
-        else:
-            theirs, ids = f"t.phone_id = {p}", [phone_id]
         outcomes = ", ".join([p] * len(CONNECTED))
         sql = (
-            f'SELECT EXISTS(SELECT 1 FROM "call" t WHERE {theirs} AND t.outcome IN ({outcomes})), '
-            f'EXISTS(SELECT 1 FROM "call" t WHERE {theirs} AND t.outcome IN ({outcomes}) AND t.rep = {p}), '
-            f'EXISTS(SELECT 1 FROM "callback" t WHERE {theirs} AND t.done IS NULL)'
+            f'SELECT EXISTS(SELECT 1 FROM "call" t WHERE {where} AND t.outcome IN ({outcomes})), '
+            f'EXISTS(SELECT 1 FROM "call" t WHERE {where} AND t.outcome IN ({outcomes}) AND t.rep = {p}), '
+            f'EXISTS(SELECT 1 FROM "callback" t WHERE {where} AND t.done IS NULL)'
         )
         params = [*ids, *CONNECTED, *ids, *CONNECTED, self.rep, *ids]
         connected, mine, pending = db.obj.execute_sql(sql, params).fetchone()
         return bool(connected), bool(mine), bool(pending)
+
+    def _history(self, subject: _Subject) -> tuple[CallInfo, ...]:
+        """The last calls with them, newest first, in one query (the ringing-call path)."""
+        theirs = _theirs_sql(subject)
+        if theirs is None:
+            return ()
+        where, ids = theirs
+        rows = db.obj.execute_sql(
+            "SELECT t.id, t.started, t.direction, t.rep, t.kind, t.kind_auto, t.temperature, t.outcome, "
+            't.note, t.raw, t.ended, ph.number, c.name, c.company FROM "call" t '
+            "LEFT JOIN phone ph ON ph.id = t.phone_id LEFT JOIN contact c ON c.id = t.contact_id "
+            f"WHERE {where} ORDER BY t.started DESC, t.id DESC LIMIT {HISTORY_LIMIT}",
+            ids,
+        ).fetchall()
+        return tuple(
+            CallInfo(
+                id=row[0],
+                at=_from_db(row[1]),
+                direction=Direction(row[2]),
+                rep=row[3],
+                kind=Kind(row[4]),
+                kind_auto=Kind(row[5]),
+                temperature=Temperature(row[6]),
+                outcome=row[7],
+                note=row[8],
+                number=row[11] if row[11] is not None else (row[9] or None),
+                contact_name=(row[12] or row[13] or "") if row[12] is not None else "",
+                ended=from_db(row[10]),
+            )
+            for row in rows
+        )
 
     def _card(self, subject: _Subject, direction: Direction, call: Call | None = None) -> Card:
         now = self.clock()
@@ -238,19 +257,7 @@ class Desk:
         kind = Kind(call.kind) if call is not None else auto
         temp = temperature(facts) if kind == auto else temperature_of(kind, facts)
         info = self._number_info(subject.number, now)
-        calls = self._calls_of(subject)
-        history = (
-            tuple(
-                self._call_info(c)
-                for c in calls.select(Call, Phone, Contact)
-                .join_from(Call, Phone, JOIN.LEFT_OUTER)
-                .join_from(Call, Contact, JOIN.LEFT_OUTER)
-                .order_by(Call.started.desc(), Call.id.desc())
-                .limit(HISTORY_LIMIT)
-            )
-            if calls is not None
-            else ()
-        )
+        history = self._history(subject)
         callback = self._open_callback(subject) if facts.callback_pending else None
         callback_info = self._callback_info(callback, now) if callback else None
         return Card(
@@ -841,6 +848,20 @@ def call_info(call: Call, *, raw_when_no_number: bool = True) -> CallInfo:
     )
 
 
+def _theirs_sql(subject: _Subject) -> tuple[str, list[object]] | None:
+    """``_theirs()`` as hand-written SQL over a table aliased ``t``, with its parameters."""
+    contact_id = subject.contact.id if subject.contact is not None else None
+    phone_id = subject.phone.id if subject.phone is not None else None
+    p = db.obj.param
+    if contact_id is not None and phone_id is not None:
+        return f"(t.contact_id = {p} OR (t.phone_id = {p} AND t.contact_id IS NULL))", [contact_id, phone_id]
+    if contact_id is not None:
+        return f"t.contact_id = {p}", [contact_id]
+    if phone_id is not None:
+        return f"t.phone_id = {p}", [phone_id]
+    return None
+
+
 _CONTACT_COLUMNS = tuple(f.column_name for f in Contact._meta.sorted_fields)
 
 
@@ -870,11 +891,12 @@ def _phone_and_owners(key: str) -> tuple[Phone | None, tuple[Contact, ...]]:
 
 def _contact_info(contact: Contact) -> ContactInfo:
     numbers_ = tuple(
-        p.number
-        for p in Phone.select(Phone.number)
-        .join(ContactPhone)
-        .where(ContactPhone.contact == contact)
-        .order_by(ContactPhone.id)
+        row[0]
+        for row in db.obj.execute_sql(
+            "SELECT ph.number FROM contact_phone cp JOIN phone ph ON ph.id = cp.phone_id "
+            f"WHERE cp.contact_id = {db.obj.param} ORDER BY cp.id",
+            [contact.id],
+        )
     )
     return ContactInfo(
         id=contact.id,

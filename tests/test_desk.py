@@ -968,3 +968,16 @@ def test_a_promise_without_the_callback_outcome_is_refused(desk: Desk) -> None:
     with pytest.raises(BadInput, match="promise"):
         desk.log(MOSCOW, "in", "talked", promise="the price list")
     assert Call.select().count() == 0
+
+
+def test_the_card_history_names_the_person_or_company_newest_first(desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    add_contact(desk, MOSCOW, name="", company="ООО Вектор")
+    desk.log(MOSCOW, "out", "no_answer", note="first try")
+    clock.advance(minutes=5)
+    desk.log(MOSCOW, "out", "talked", note="second try")
+    history = desk.lookup(MOSCOW, "in").history
+    assert [(c.outcome, c.note, c.contact_name, c.number) for c in history] == [
+        ("talked", "second try", "ООО Вектор", "+74951234567"),
+        ("no_answer", "first try", "ООО Вектор", "+74951234567"),
+    ]
+    assert history[0].at == clock.now and history[0].kind_auto is Kind.WARM
