@@ -687,6 +687,17 @@ class Desk:
             or 0,
         }
 
+    @saving()
+    def rename_rep(self, old: str, new: str) -> int:
+        """The rep changed their name: their calls and personal contacts follow (returns calls)."""
+        old, new = old.strip(), new.strip()
+        if not new:
+            raise BadInput(translate("desk", "Enter your name."))
+        with db.atomic():
+            count = Call.update(rep=new).where(Call.rep == old).execute()
+            Contact.update(known_by=new).where(Contact.known_by == old).execute()
+        return int(count)
+
     # --- for the window ----------------------------------------------------------------
 
     def card_for_call(self, call_id: int) -> Card:

@@ -981,3 +981,12 @@ def test_the_card_history_names_the_person_or_company_newest_first(desk: Desk, c
         ("no_answer", "first try", "ООО Вектор", "+74951234567"),
     ]
     assert history[0].at == clock.now and history[0].kind_auto is Kind.WARM
+
+
+def test_renaming_the_rep_keeps_their_calls_and_personal_contacts(desk: Desk) -> None:
+    add_contact(desk, MOSCOW, familiarity="personal")
+    desk.begin_call(MOSCOW, "in")
+    assert desk.rename_rep("me", "Мария") == 1
+    renamed = Desk(desk.settings.__class__(region="RU", rep="Мария", lang="en"), clock=desk.clock)
+    assert len(renamed.unlogged()) == 1
+    assert renamed.lookup(MOSCOW, "out").kind is Kind.HOT

@@ -17,6 +17,7 @@ from companion.config import Settings
 from companion.desk import Desk
 from companion.journal import Journal
 from companion.method import Direction
+from companion.ui import dialogs
 from companion.ui.card_view import CardView
 from companion.ui.contacts_view import ContactsView
 from companion.ui.history_view import HistoryView
@@ -199,9 +200,21 @@ class MainWindow(QMainWindow):
             self.settings_view.load(self.settings)
 
     def _settings_changed(self, settings: Settings) -> None:
+        old_rep, new_rep = self.desk.rep, settings.resolved().rep
         self.settings = settings
         self.save_settings(settings)
         self.desk.settings = settings.resolved()
+        if old_rep != new_rep and dialogs.ask_confirm(
+            self,
+            self.tr("Your name changed"),
+            self.tr(
+                "Calls and contacts are marked with the rep's name. Mark everything that was "
+                "“{old}” as “{new}” too? (Say no if “{old}” is a colleague sharing this database.)"
+            ).format(old=old_rep, new=new_rep),
+            self.tr("Rename"),
+        ):
+            self.desk.rename_rep(old_rep, new_rep)
+            self._update_tolog_title()
         self.pin.blockSignals(True)
         self.pin.setChecked(settings.pinned)
         self.pin.blockSignals(False)

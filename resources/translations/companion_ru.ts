@@ -717,6 +717,18 @@ You can also type or paste a number above.</source>
             <source>Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is in History (double-click a call) and Contacts (Call).</source>
             <translation>Демо: этот звонок идёт прямо сейчас — нажмите цифру 1–7, чтобы записать результат. Карточки всех видов — в «Истории» (двойной щелчок по звонку) и в «Контактах» (кнопка «Позвонить»).</translation>
         </message>
+        <message>
+            <source>Your name changed</source>
+            <translation>Ваше имя изменилось</translation>
+        </message>
+        <message>
+            <source>Calls and contacts are marked with the rep's name. Mark everything that was “{old}” as “{new}” too? (Say no if “{old}” is a colleague sharing this database.)</source>
+            <translation>Звонки и контакты помечены именем менеджера. Пометить всё, что было за «{old}», как «{new}»? (Ответьте «нет», если «{old}» — коллега, работающий с этой же базой.)</translation>
+        </message>
+        <message>
+            <source>Rename</source>
+            <translation>Переименовать</translation>
+        </message>
     </context>
     <context>
         <name>MergePicker</name>
@@ -1228,6 +1240,10 @@ became a deal</source>
         <message>
             <source>That contact does not have this number.</source>
             <translation>У этого контакта нет такого номера.</translation>
+        </message>
+        <message>
+            <source>Enter your name.</source>
+            <translation>Введите ваше имя.</translation>
         </message>
         <message>
             <source>There is no call number {id}.</source>

@@ -153,3 +153,15 @@ def test_digits_typed_elsewhere_do_not_log(qtbot, window: MainWindow) -> None:  
     window.tabs.setCurrentWidget(window.history)
     qtbot.keyClick(window.tabs.tabBar(), "5")
     assert [c.outcome for c in Call.select()] == [None]
+
+
+def test_a_new_rep_name_can_carry_the_old_calls(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from companion.ui import dialogs
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_confirm", lambda _p, _t, text, _a: asked.append(text) or True)
+    window.incoming_event("+7 495 123-45-67", "in")
+    window.settings_view.rep.setText("Мария")
+    window.settings_view.save()
+    assert asked and "Мария" in asked[0]
+    assert window.tolog.count() == 1  # the unlogged call is still hers
