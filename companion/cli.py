@@ -25,6 +25,8 @@ from companion.method import KIND_TITLES, OUTCOME_NAMES, STATUS_NAMES, TEMPERATU
 
 URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
 EXIT_BAD_INPUT = 2
+#: commands that only read: they never create a database file
+READ_ONLY_COMMANDS = ("lookup", "callbacks", "export", "status")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -134,8 +136,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     target = args.db or (str(data_dir() / DEMO_FILE) if args.command == "demo" else default_database())
     from peewee import DatabaseError
 
-    from companion.store import StoreError, open_database
+    from companion.store import StoreError, is_url, open_database
 
+    if args.command in READ_ONLY_COMMANDS and not is_url(target) and not Path(target).exists():
+        target = ":memory:"  # nothing recorded yet: answer as an empty database, create no file
     try:
         database = open_database(target)
     except StoreError as exc:

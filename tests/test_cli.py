@@ -584,3 +584,13 @@ def test_a_hand_edited_settings_file_with_wrong_values_falls_back_to_defaults(se
     due = datetime.fromisoformat(logged["callback"]["due"]) - datetime.fromisoformat(logged["call"]["at"])
     assert due == timedelta(minutes=60)
     assert logged["call"]["rep"] == OS_USER
+
+
+def test_lookup_on_a_database_that_does_not_exist_creates_no_file(tmp_path: Path) -> None:
+    from companion.cli import main
+
+    missing = tmp_path / "typo.sqlite3"
+    out = io.StringIO()
+    assert main(["--db", str(missing), "lookup", "+7 495 123-45-67", "--json"], out=out) == 0
+    assert json.loads(out.getvalue())["kind"] == "first_time"
+    assert not missing.exists() and not list(tmp_path.glob("typo*"))
