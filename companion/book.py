@@ -16,7 +16,7 @@ from peewee import Case, Expression, fn
 
 from companion import numbers
 from companion.card import ContactInfo
-from companion.desk import BadInput, Desk, to_db
+from companion.desk import BadInput, Desk, contact_info, to_db
 from companion.i18n import translate
 from companion.method import Familiarity, Status
 from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
@@ -298,22 +298,7 @@ def _infos(contacts: list[Contact]) -> list[ContactInfo]:
         )
         for contact_id, number in rows:
             owned[contact_id].append(number)
-    return [
-        ContactInfo(
-            id=c.id,
-            name=c.name,
-            company=c.company,
-            status=c.status,
-            referred_by=c.referred_by,
-            familiarity=c.familiarity,
-            source=c.source,
-            do_not_call=bool(c.do_not_call),
-            notes=c.notes,
-            email=c.email,
-            numbers=tuple(owned[c.id]),
-        )
-        for c in contacts
-    ]
+    return [contact_info(c, owned[c.id]) for c in contacts]
 
 
 def _joined(first: str, second: str) -> str:

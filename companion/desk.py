@@ -909,6 +909,11 @@ def _contact_info(contact: Contact) -> ContactInfo:
             [contact.id],
         )
     )
+    return contact_info(contact, numbers_)
+
+
+def contact_info(contact: Contact, numbers_: Iterable[str]) -> ContactInfo:
+    """A contact row as the value the views show, with its numbers (main number first)."""
     return ContactInfo(
         id=contact.id,
         name=contact.name,
@@ -920,7 +925,7 @@ def _contact_info(contact: Contact) -> ContactInfo:
         do_not_call=bool(contact.do_not_call),
         notes=contact.notes,
         email=contact.email,
-        numbers=numbers_,
+        numbers=tuple(numbers_),
     )
 
 
