@@ -328,3 +328,24 @@ def test_upgrading_the_v1_fixture_backs_it_up_only_when_there_is_something_to_do
     close_database()
     expected = 1 if SCHEMA_VERSION > 1 else 0
     assert len(list(v1_copy.parent.glob("*.bak"))) == expected
+
+
+def test_several_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two windows started at once, or a hook and the window: the schema is made once."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "new.sqlite3"
+    code = (
+        "import sys; from companion.store import open_database, close_database; "
+        "open_database(sys.argv[1]); close_database(); print('ok')"
+    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(6)
+    ]
+    results = [child.communicate(timeout=60) for child in children]
+    assert [(out.strip(), err) for out, err in results] == [(b"ok", b"")] * 6
+    assert pragma(path, "user_version") == SCHEMA_VERSION

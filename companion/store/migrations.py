@@ -85,16 +85,14 @@ def backup_sqlite(database: SqliteDatabase, target: Path) -> Path:
 
 
 def migrate(database: Database, steps: Sequence[Step] = STEPS) -> int:
-    """Bring ``database`` to ``len(steps)``; returns the version it had before."""
-    current = schema_version(database)
-    _check_ours(database, current)
-    target = len(steps)
-    if current > target:
-        raise StoreError(
-            f"this database was written by a newer Call Companion (schema {current}, "
-            f"this version knows {target}); update the app to open it."
-        )
-    if current == target:
+    """Bring ``database`` to ``len(steps)``; returns the version it had before.
+
+    The backup is taken first; then on SQLite the version is read again under the write lock
+    (``BEGIN IMMEDIATE``), so two processes opening a new or old file at the same moment (two
+    windows started at once, a hook and the window) migrate it once: the second waits, then
+    finds it done."""
+    current = _check(database, schema_version(database), len(steps))
+    if current == len(steps):
         return current
     if current > 0 and isinstance(database, SqliteDatabase) and database.database != ":memory:":
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -103,8 +101,23 @@ def migrate(database: Database, steps: Sequence[Step] = STEPS) -> int:
             backup_sqlite(database, target_file)
         except (sqlite3.Error, OSError) as exc:  # no upgrade without a backup
             raise StoreError(f"cannot back up {database.database} before upgrading it: {exc}.") from exc
-    for version in range(current, target):
-        with database.atomic():
+    for version in range(current, len(steps)):
+        # each step in its own transaction, under the write lock on SQLite; a step another
+        # process has done meanwhile is not done twice
+        lock = database.atomic("IMMEDIATE") if isinstance(database, SqliteDatabase) else database.atomic()
+        with lock:
+            if _check(database, schema_version(database), len(steps)) > version:
+                continue
             steps[version](database)
             _set_version(database, version + 1)
+    return current
+
+
+def _check(database: Database, current: int, target: int) -> int:
+    _check_ours(database, current)
+    if current > target:
+        raise StoreError(
+            f"this database was written by a newer Call Companion (schema {current}, "
+            f"this version knows {target}); update the app to open it."
+        )
     return current
