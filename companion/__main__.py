@@ -1,3 +1,3 @@
-from companion.cli import entry
+from companion.launch import entry
 
 entry()

@@ -21,9 +21,12 @@ from companion.card import CallbackInfo, CallInfo, Card
 from companion.config import DEMO_FILE, Settings, data_dir, default_database, load_settings
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
+from companion.ipc import Event, MessageError, deliver
 from companion.method import KIND_TITLES, OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
 
 URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
+#: the softphone's events: handed to the running window
+HOOK_COMMANDS = ("incoming", "outgoing", "answered", "ended")
 EXIT_BAD_INPUT = 2
 #: commands that only read: they never create a database file
 READ_ONLY_COMMANDS = ("lookup", "callbacks", "export", "status")
@@ -69,12 +72,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     for name, text in (("incoming", "the number is ringing in"), ("outgoing", "the number is being dialled")):
-        p = command(name, help=f"{text} (softphone hook): record the call, show its card")
+        p = command(name, help=f"{text} (softphone hook): the card in the window")
         p.add_argument("number", nargs="?", default="")
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--name", default="", help="the caller's display name, if the softphone gives one")
+        p.add_argument(
+            "--json", action="store_true", help="record the call and print its card here, not in the window"
+        )
+
+    p = command("answered", help="the call was answered (softphone hook)")
+    p.add_argument("number", nargs="?", default="")
+    p.add_argument("--name", default="", help=argparse.SUPPRESS)
 
     p = command("ended", help="the call ended (records its duration)")
     p.add_argument("number", nargs="?", default=None)
+    p.add_argument("--name", default="", help=argparse.SUPPRESS)
+
+    # how a hook that found no window starts one with its event (not for people)
+    p = command("window")
+    p.add_argument("--event", default="")
 
     p = command("callbacks", help="open callbacks, overdue first")
     p.add_argument("--due", action="store_true", help="only those due now or overdue")
@@ -118,9 +133,10 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args_list = list(sys.argv[1:] if argv is None else argv)
-    args_list = _url_as_command(args_list)
+    url_args = _url_as_command(args_list)
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = parser.parse_args(url_args)
+    args.link = url_args != args_list
     settings = load_settings()
     overrides = {k: v for k, v in (("region", args.region), ("rep", args.rep), ("lang", args.lang)) if v}
     settings = Settings(**{**settings.__dict__, **overrides}).resolved()
@@ -130,7 +146,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 code=args.region
             )
         )
-    window = args.command is None or (args.command == "demo" and not args.print)
+    if (args.command in HOOK_COMMANDS and not getattr(args, "json", False)) or args.command is None:
+        handed = _hand_over(args)
+        if handed is not None:
+            return handed
+    window = args.command in (None, "window") or (args.command == "demo" and not args.print)
     if settings.lang != "en" and not window:
         i18n.install(settings.lang)
     target = args.db or (str(data_dir() / DEMO_FILE) if args.command == "demo" else default_database())
@@ -146,7 +166,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return _fail(str(exc))
     try:
         desk = Desk(settings)
-        return _run(args, desk, out)
+        return _run(args, desk, out, target)
     except (BadInput, StoreError) as exc:
         return _fail(str(exc))
     except DatabaseError as exc:  # locked, disk full, damaged: any transaction was rolled back
@@ -155,14 +175,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         database.close()
 
 
-def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
     command = args.command
     if command == "lookup":
         card = desk.lookup(args.number, args.direction)
         _print_card(card, out, as_json=args.json)
     elif command in ("incoming", "outgoing"):
-        card = desk.begin_call(args.number, "in" if command == "incoming" else "out")
+        if args.link and not args.json:  # a phone link with no window: this process becomes it
+            return _window(desk, target, pending=_event(args))
+        if not args.json and _start_window(args):
+            return 0
+        # --json, or no window could be started: record it here, print the card
+        card = desk.begin_call(_event(args).caller, "in" if command == "incoming" else "out")
         _print_card(card, out, as_json=args.json)
+    elif command == "answered":
+        print(translate("cli", "No window is open: nothing to show."), file=out)
     elif command == "ended":
         call = desk.end_call(args.number)
         if call is None:
@@ -204,26 +231,95 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
         if fill_demo(desk):
             print(translate("cli", "Demo database created with sample people and calls."), file=out)
         if not args.print:
-            return _window(desk, demo=True)
+            return _window(desk, target, demo=True)
         for raw, direction in DEMO_TOUR:
             print(file=out)
             _print_card(desk.lookup(raw, direction), out, as_json=False)
     elif command == "status":
         _print_status(desk, out)
+    elif command == "window":
+        pending = None
+        if args.event:
+            try:
+                pending = Event.from_line(args.event.encode("utf-8"))
+            except MessageError as exc:
+                return _fail(f"--event: {exc}")
+        return _window(desk, target, pending=pending)
     else:
-        return _window(desk)
+        return _window(desk, target)
     return 0
 
 
-def _window(desk: Desk, demo: bool = False) -> int:
-    """Open the window on this desk (the database stays open until it closes)."""
+def _window(desk: Desk, database: str, demo: bool = False, pending: Event | None = None) -> int:
+    """Open the window on this desk (the database stays open until it closes); when another
+    window of this user is already open, hand it the event instead."""
     try:
         from companion.ui.app import run_window
     except ImportError as exc:  # Qt's libraries missing on this machine
         return _fail(translate("cli", "The window cannot start: {why}.").format(why=exc))
     from companion.config import save_settings
 
-    return run_window(desk, load_settings(), save_settings, demo=demo)
+    return run_window(desk, load_settings(), save_settings, database=database, demo=demo, pending=pending)
+
+
+# --- handing events to the window ----------------------------------------------------------
+
+
+def _event(args: argparse.Namespace) -> Event:
+    command = "show" if args.command is None else args.command
+    number = getattr(args, "number", None) or ""
+    return Event(command, number=number, name=getattr(args, "name", ""), db=args.db, link=args.link)
+
+
+def _hand_over(args: argparse.Namespace) -> int | None:
+    """Give the event to the running window: an exit status, or None when none runs."""
+    try:
+        reply = deliver(_event(args))
+    except MessageError as exc:
+        return _fail(str(exc))
+    if reply is None:
+        return None
+    return 0 if reply.ok else _fail(reply.error)
+
+
+def _start_window(args: argparse.Namespace) -> bool:
+    """Start the window in its own process with this event, and leave it running: the
+    softphone that runs this hook waits for us to exit."""
+    import subprocess
+
+    argv = [*_self_command()]
+    for option in ("db", "region", "rep", "lang"):
+        value = getattr(args, option)
+        if value:
+            argv += [f"--{option}", value]
+    argv += ["window", "--event", _event(args).to_line().decode("utf-8").rstrip("\n")]
+    options: dict[str, Any] = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "close_fds": True,
+    }
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        options["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        options["start_new_session"] = True
+    try:
+        subprocess.Popen(argv, **options)
+    except OSError:
+        return False
+    return True
+
+
+def _self_command() -> list[str]:
+    """This program: the frozen executable, or this Python (windowless on Windows) and ``-m``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    python = Path(sys.executable)
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        windowless = python.with_name("pythonw.exe")
+        if windowless.exists():
+            python = windowless
+    return [str(python), "-m", "companion"]
 
 
 def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:

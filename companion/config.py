@@ -16,29 +16,16 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import time
 from pathlib import Path
 
-import platformdirs
-
 from companion.i18n import LANGUAGES
 
-APP_NAME = "Call Companion"
-APP_AUTHOR = "CallCompanion"
-DB_FILE = "companion.sqlite3"
-DEMO_FILE = "demo.sqlite3"
-
-
-def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
-
-
-def default_database() -> str:
-    return os.environ.get("COMPANION_DB") or str(data_dir() / DB_FILE)
-
-
-def config_path() -> Path:
-    env = os.environ.get("COMPANION_CONFIG")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / "settings.json"
+# re-exported: the rest of the package takes these from here
+from companion.paths import APP_AUTHOR as APP_AUTHOR
+from companion.paths import APP_NAME as APP_NAME
+from companion.paths import DB_FILE as DB_FILE
+from companion.paths import DEMO_FILE as DEMO_FILE
+from companion.paths import config_path as config_path
+from companion.paths import data_dir as data_dir
+from companion.paths import default_database as default_database
 
 
 def os_user() -> str:
@@ -95,6 +82,18 @@ class Settings:
     #: keep the window above others while a call is active / all the time
     on_top_during_calls: bool = True
     pinned: bool = False
+    #: after a phone link's card: hand the number to this softphone ("none", "microsip",
+    #: "linphone", "custom"), its program (empty: found on this computer), a custom command
+    dial_handoff: str = "none"
+    dial_program: str = ""
+    dial_template: str = ""
+    #: the loopback HTTP endpoint for softphones that can only open a URL (off by default);
+    #: port 0 is the default port; the token is made the first time it is turned on
+    http_hook: bool = False
+    http_port: int = 0
+    http_token: str = ""
+    #: a phone number copied anywhere shows its card
+    clipboard_watch: bool = False
 
     @property
     def hours(self) -> tuple[time, time]:

@@ -427,6 +427,19 @@ class Desk:
         """The call ended: record its end on the newest unfinished call (of that number) that
         started within the last 12 hours; older unended calls were logged in one step."""
         now = self.clock()
+        call = self._unended_call(raw, call_id, now)
+        if call is None:
+            return None
+        call.ended = max(to_db(now), call.started)
+        call.save(only=[Call.ended])
+        return self._call_info(call)
+
+    def current_call(self, raw: str | None) -> int | None:
+        """The newest call of this number still in progress (not ended, last 12 hours)."""
+        call = self._unended_call(raw, None, self.clock())
+        return call.id if call is not None else None
+
+    def _unended_call(self, raw: str | None, call_id: int | None, now: datetime) -> Call | None:
         query = Call.select().where(
             Call.ended.is_null() & (Call.rep == self.rep) & (Call.started >= to_db(now - RECENT_CALL))
         )
@@ -438,12 +451,7 @@ class Desk:
                 query = query.where(Call.phone.is_null())
             else:
                 query = query.join(Phone).where(Phone.number == number.key)
-        call = query.order_by(Call.started.desc(), Call.id.desc()).first()
-        if call is None:
-            return None
-        call.ended = max(to_db(now), call.started)
-        call.save(only=[Call.ended])
-        return self._call_info(call)
+        return query.order_by(Call.started.desc(), Call.id.desc()).first()
 
     @saving()
     def log(

@@ -322,6 +322,19 @@ def place(number: Number, lang: str = "en") -> str | None:
     return text or None
 
 
+def warm_up(region: str, lang: str = "en") -> None:
+    """Load the slow tables before the first call needs them (the geocoder alone takes
+    ~0.4 s on its first use): the window runs this in the background once it is on screen."""
+    import phonenumbers
+
+    example = phonenumbers.example_number(region.upper() if region else "US")
+    if example is None:
+        return
+    number = parse(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164), region)
+    place(number, lang)
+    time_zones(number)
+
+
 def time_zones(number: Number) -> tuple[str, ...]:
     """IANA time zones the number may be in; empty when unknown."""
     if number.pn is None or not number.valid:

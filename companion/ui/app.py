@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
+from functools import partial
+from logging.handlers import RotatingFileHandler
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from companion import i18n
 from companion.config import APP_AUTHOR, APP_NAME, Settings, config_path
 from companion.desk import Desk
+from companion.instance import InstanceServer, Start
+from companion.ipc import MAX_NUMBER, Event, deliver_with_retry
 from companion.ui.icons import icon
 from companion.ui.main_window import MainWindow
 from companion.ui.trace import Tracer
@@ -96,12 +101,103 @@ def build_window(
 
 
 def run_window(
-    desk: Desk, settings: Settings, save_settings: Callable[[Settings], None], *, demo: bool = False
+    desk: Desk,
+    settings: Settings,
+    save_settings: Callable[[Settings], None],
+    *,
+    database: str = "",
+    demo: bool = False,
+    pending: Event | None = None,
 ) -> int:
+    """The window, until it quits — or, when this user's window is already open, the event
+    handed to that one (a second start raises it)."""
     app = application()
+    start_log()
+    server = InstanceServer(database)
+    started = server.start()
+    if started is Start.TAKEN:
+        return _hand_to_other(pending or Event("show"))
+    opened = UrlOpenFilter(app)  # macOS hands phone links over as file-open events
+    app.installEventFilter(opened)
     window = build_window(desk, settings, save_settings)
+    server.eventReceived.connect(window.handle_event)
+    opened.urlOpened.connect(window.handle_event)
     app.setQuitOnLastWindowClosed(not window.can_hide_to_tray)
     window.show()
     if demo:
         window.start_demo()
-    return app.exec()
+    if pending is not None:
+        QTimer.singleShot(0, partial(window.handle_event, pending))
+    opened.release()
+    try:
+        return app.exec()
+    finally:
+        server.stop()
+
+
+def _hand_to_other(event: Event) -> int:
+    """Another process of this user holds the window's lock: it is starting or running."""
+    reply = deliver_with_retry(event, seconds=10)
+    if reply is not None and reply.ok:
+        return 0
+    why = reply.error if reply is not None else "it does not answer"
+    print(f"companion: Call Companion is already open, but {why}", file=sys.stderr)
+    return 2
+
+
+class UrlOpenFilter(QObject):
+    """``QFileOpenEvent``: how macOS gives a ``tel:``/``callto:``/``sip:`` link to a running
+    app, and to one it starts for the link. Held back until the window is ready for them."""
+
+    urlOpened = Signal(object)  # ipc.Event
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._held: list[Event] | None = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
+            return super().eventFilter(watched, event)
+        text = link_text(event)
+        if not text:
+            return False
+        opened = Event("outgoing", number=text[:MAX_NUMBER], link=True)
+        if self._held is not None:
+            self._held.append(opened)
+        else:
+            self.urlOpened.emit(opened)
+        return True
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for opened in held:
+            QTimer.singleShot(0, partial(self.urlOpened.emit, opened))
+
+
+def link_text(event: QFileOpenEvent) -> str:
+    """The link as macOS sent it. QUrl refuses some real-world forms (``callto://+44…/``):
+    then the raw text Qt kept as the file name is used, and ``numbers`` parses either."""
+    url = event.url()
+    if url.isValid() and url.scheme().lower() in ("tel", "callto", "sip", "sips"):
+        return url.toString()
+    raw = event.file()
+    if raw.lower().startswith(("tel:", "callto:", "sip:", "sips:")):
+        return raw
+    return ""
+
+
+def start_log() -> None:
+    """Warnings and errors of the window to ``companion.log`` beside the settings (a window
+    started by a hook has no console)."""
+    root = logging.getLogger("companion")
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        return
+    path = config_path().with_name("companion.log")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=512 * 1024, backupCount=2, encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)

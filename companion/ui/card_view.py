@@ -129,6 +129,8 @@ class CardView(QWidget):
         #: the outcome logged on this card and the card it was logged on: another digit corrects it
         self.current_log: Logged | None = None
         self.logged_card: Card | None = None
+        #: the call a newer call pushed aside before it was logged (call waiting)
+        self.other_card: Card | None = None
         self._trace_pending: str | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(self.tr("Call card"))
@@ -269,6 +271,13 @@ class CardView(QWidget):
         self.notice.setMargin(6)
         self.notice.hide()
         outer.insertWidget(1, self.notice)
+
+        # call waiting: the call a newer one pushed aside, one click away
+        self.other_button = QPushButton()
+        self.other_button.setAccessibleName(self.tr("Switch to the other call"))
+        self.other_button.clicked.connect(self.switch_call)
+        self.other_button.hide()
+        outer.insertWidget(2, self.other_button)
 
     def _build_chooser(self) -> None:
         self.chooser = QFrame()
@@ -432,11 +441,69 @@ class CardView(QWidget):
         return card
 
     def _note_unlogged(self, previous: Card) -> None:
-        """A new call arrived before the shown one was logged: say where that one went."""
-        unlogged = {call.id for call in self.desk.unlogged(limit=200)}
-        if previous.call_id in unlogged:
-            who = previous.contact.display_name if previous.contact else previous.number.human
-            self.show_notice(self.tr("The call with {who} is waiting in “To log”.").format(who=who))
+        """A new call arrived before the shown one was logged: it stays one click away."""
+        if self._unlogged(previous):
+            self.other_card = previous
+            self.show_notice(
+                self.tr("The call with {who} is waiting in “To log”.").format(who=self._who(previous))
+            )
+        self._show_other()
+
+    def _unlogged(self, card: Card | None) -> bool:
+        if card is None or card.call_id is None:
+            return False
+        return card.call_id in {call.id for call in self.desk.unlogged(limit=200)}
+
+    @staticmethod
+    def _who(card: Card) -> str:
+        return card.contact.display_name if card.contact else card.number.human or card.number.input
+
+    def _show_other(self) -> None:
+        other = self.other_card
+        shown = self.card.call_id if self.card is not None else None
+        if other is not None and (other.call_id == shown or not self._unlogged(other)):
+            other = self.other_card = None
+        if other is None:
+            self.other_button.hide()
+            return
+        self.other_button.setText(self.tr("⇄ Back to the call with {who}").format(who=self._who(other)))
+        self.other_button.setToolTip(self.other_button.text())
+        self.other_button.show()
+
+    def switch_call(self) -> None:
+        """Call waiting: show the call that was pushed aside; the shown one takes its place."""
+        other = self.other_card
+        if other is None or other.call_id is None:
+            return
+        current = self.card if self.current_log is None else None
+        note = self.note.text().strip()
+        if current is not None and current.call_id is not None and note:
+            self._guard(lambda: self.desk.set_note(current.call_id, note))
+        self.show_call(other.call_id)
+        self.other_card = current if self._unlogged(current) else None
+        self._show_other()
+
+    def call_answered(self, raw: str) -> None:
+        """The softphone says the call was answered: its card is the one to show."""
+        call_id = self._guard(lambda: self.desk.current_call(raw))
+        if call_id is not None and (self.card is None or self.card.call_id != call_id):
+            self.show_call(call_id)
+        if call_id is not None:
+            self.callActive.emit(True)
+
+    def call_ended(self, raw: str) -> None:
+        """The softphone says the call ended: its duration is recorded; the card stays."""
+        ended = self._guard(lambda: self.desk.end_call(raw or None))
+        if ended is None:
+            return
+        if self.card is not None and self.card.call_id == ended.id and ended.outcome is None:
+            seconds = ended.duration_seconds or 0
+            self.show_notice(
+                self.tr("The call ended after {time}. Log how it went: keys 1–7.").format(
+                    time=f"{seconds // 60}:{seconds % 60:02d}"
+                )
+            )
+        self.callActive.emit(False)
 
     def show_notice(self, text: str) -> None:
         """A short, non-blocking line above the card (hidden again by the next notice-free card)."""
@@ -512,6 +579,8 @@ class CardView(QWidget):
         self.note.show()
         self.outcome_box.show()
         self._show_history(card)
+        if self.other_card is not None:
+            self._show_other()
         self._trace_pending = card.number.e164 or card.number.key or ""
         self.update()
         self.cardShown.emit(card)
@@ -679,6 +748,7 @@ class CardView(QWidget):
         self.undo_timer.start()
         self.logged.emit(logged)
         self.callActive.emit(False)
+        self._show_other()
         return logged
 
     def _refresh_after_log(self, card: Card) -> None:

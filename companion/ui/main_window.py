@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QToolButton, QWidget
 
+from companion import numbers
 from companion.book import Book
 from companion.config import Settings
 from companion.desk import Desk
+from companion.integrations import dial
+from companion.ipc import Event
 from companion.journal import Journal
 from companion.method import Direction
 from companion.ui import dialogs
@@ -111,12 +115,49 @@ class MainWindow(QMainWindow):
 
     # --- events from outside --------------------------------------------------------------
 
+    def handle_event(self, event: Event) -> None:
+        """An event handed over by another ``companion`` process (a softphone hook, a phone
+        link, a second start) or by the OS (a link opened on macOS)."""
+        self.tracer.mark("event_received", kind=event.event, sent_ns=event.sent_ns)
+        if event.event == "show":
+            self.bring_to_front()
+        elif event.event in ("incoming", "outgoing"):
+            direction = Direction.IN if event.event == "incoming" else Direction.OUT
+            self.incoming_event(event.caller, direction)
+            if event.link:
+                self.dial_after_link()
+        elif event.event == "answered":
+            self.tabs.setCurrentWidget(self.card)
+            self.card.call_answered(event.caller)
+        elif event.event == "ended":
+            self.card.call_ended(event.caller)
+            self._update_tolog_title()
+
     def incoming_event(self, raw: str, direction: Direction | str) -> None:
         """A number rang in or is being dialled: card first, focus on it, raise the window."""
         self.tabs.setCurrentWidget(self.card)
         self.card.show_event(raw, direction)
         self._update_tolog_title()
         self.bring_to_front()
+
+    def dial_after_link(self) -> None:
+        """A phone link was clicked and this app is the link handler: the card is shown, now
+        the softphone dials (never the OS link handler: that would be us again)."""
+        card = self.card.card
+        if card is None or self.settings.dial_handoff in ("", "none"):
+            return
+        number = card.number.e164 or card.number.key
+        if not number:
+            return
+        try:
+            dial.hand_off(
+                self.settings.dial_handoff,
+                number,
+                program=self.settings.dial_program,
+                template=self.settings.dial_template,
+            )
+        except dial.DialError as exc:
+            self.card.show_notice(str(exc))
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -258,6 +299,9 @@ class MainWindow(QMainWindow):
         if not self._ready:
             self._ready = True
             self.tracer.mark("ready")
+            # in a pool thread: the number tables the first card would otherwise wait for
+            region, lang = self.desk.settings.region, self.desk.settings.lang or "en"
+            QThreadPool.globalInstance().start(partial(numbers.warm_up, region, lang))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.state.setValue("window/geometry", self.saveGeometry())

@@ -1,0 +1,285 @@
+"""One window per user: how a ``companion …`` process hands its event to the running window.
+
+A softphone hook (``companion incoming 104``), a phone link (``companion tel:+7…``) or a second
+start connects to the window's local channel, writes one JSON line and reads one line back,
+then exits. The softphone waits for that process (MicroSIP freezes meanwhile), so this module
+imports nothing heavier than the standard library and platformdirs: no Qt on POSIX, no
+database, no geocoder. The window's end of the channel is ``companion.instance``.
+
+The channel is private to the OS user: on POSIX a Unix socket inside a folder only the user
+may enter (created 0700, refused if anyone else owns it or can enter it); on Windows a named
+pipe whose name carries a hash of the user's name, opened with Qt's user-only access option.
+Each settings file (``COMPANION_CONFIG``) has its own channel, so tests and portable installs
+never meet the user's own window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import os
+import socket
+import stat
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from companion.paths import config_path
+
+PROTOCOL = 1
+#: one message, newline included; a longer one is refused by the window
+MAX_MESSAGE = 8 * 1024
+MAX_NUMBER = 256
+MAX_NAME = 256
+MAX_DB = 1024
+#: events the window understands: the softphone's four, and "show" (a second plain start)
+EVENTS = ("incoming", "outgoing", "answered", "ended", "show")
+#: how long a hook waits for the window's answer before it gives up on it
+REPLY_TIMEOUT = 5.0
+
+
+class MessageError(ValueError):
+    """A message on the channel that is not one of ours (too long, not JSON, wrong fields)."""
+
+
+class ChannelError(OSError):
+    """The channel's folder is not safe to use (someone else owns it or can enter it)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """What one ``companion`` process tells the window."""
+
+    event: str
+    number: str = ""
+    #: the caller's display name when the softphone gives one separately
+    name: str = ""
+    #: the database the sender was told to use (``--db``), None when it used the default
+    db: str | None = None
+    #: it came from a ``tel:``/``sip:``/``callto:`` link: after the card, dial it
+    link: bool = False
+    #: ``time.monotonic_ns()`` when the sender started handing it over (for the trace)
+    sent_ns: int = 0
+
+    @property
+    def caller(self) -> str:
+        """The number with a display name given apart from it, as a SIP header carries both
+        (``"Ivan" <104>``), so the card can offer the name when saving an unknown caller."""
+        name = " ".join(self.name.replace('"', "").replace("<", "").replace(">", "").split())
+        if not name or "<" in self.number:
+            return self.number
+        return f'"{name}" <{self.number}>'
+
+    def to_line(self) -> bytes:
+        data = {"v": PROTOCOL, "event": self.event, "number": self.number, "name": self.name}
+        if self.db is not None:
+            data["db"] = self.db
+        if self.link:
+            data["link"] = True
+        data["sent_ns"] = self.sent_ns or time.monotonic_ns()
+        line = json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+        if len(line) > MAX_MESSAGE:
+            raise MessageError(f"message of {len(line)} bytes is longer than {MAX_MESSAGE}")
+        return line
+
+    @classmethod
+    def from_line(cls, line: bytes) -> Event:
+        """The event in one line from the channel; ``MessageError`` says what is wrong with it."""
+        if len(line) > MAX_MESSAGE:
+            raise MessageError(f"message of {len(line)} bytes is longer than {MAX_MESSAGE}")
+        try:
+            data = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise MessageError(f"not a JSON line ({exc.__class__.__name__})") from None
+        if not isinstance(data, dict):
+            raise MessageError("not a JSON object")
+        if data.get("v") != PROTOCOL:
+            raise MessageError(f"protocol version {data.get('v')!r}, expected {PROTOCOL}")
+        event = data.get("event")
+        if event not in EVENTS:
+            raise MessageError(f"unknown event {event!r}")
+        number = _text(data, "number", MAX_NUMBER)
+        name = _text(data, "name", MAX_NAME)
+        db = data.get("db")
+        if db is not None and (not isinstance(db, str) or len(db) > MAX_DB):
+            raise MessageError("db is not a short text")
+        link = data.get("link", False)
+        sent = data.get("sent_ns", 0)
+        if not isinstance(link, bool) or not isinstance(sent, int) or isinstance(sent, bool):
+            raise MessageError("link or sent_ns of the wrong type")
+        return cls(event=event, number=number, name=name, db=db, link=link, sent_ns=sent)
+
+
+def _text(data: dict[str, object], key: str, limit: int) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise MessageError(f"{key} is not text")
+    if len(value) > limit:
+        raise MessageError(f"{key} is longer than {limit} characters")
+    # control characters have no business in a number or a name (and would reach the log)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise MessageError(f"{key} has control characters")
+    return value
+
+
+@dataclass(frozen=True)
+class Reply:
+    ok: bool
+    error: str = ""
+
+    def to_line(self) -> bytes:
+        data: dict[str, object] = {"ok": self.ok}
+        if self.error:
+            data["error"] = self.error
+        return json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+
+    @classmethod
+    def from_line(cls, line: bytes) -> Reply:
+        try:
+            data = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return cls(False, "the window answered something unreadable")
+        if not isinstance(data, dict) or not isinstance(data.get("ok"), bool):
+            return cls(False, "the window answered something unreadable")
+        error = data.get("error", "")
+        return cls(data["ok"], error if isinstance(error, str) else "")
+
+
+# --- where the channel is -----------------------------------------------------------------
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid()) if hasattr(os, "getuid") else "user"
+
+
+def instance_key(config: Path | None = None) -> str:
+    """One window per OS user and settings file: a short hash of both."""
+    target = config or config_path()
+    with contextlib.suppress(OSError):
+        target = target.resolve()
+    return hashlib.sha256(f"{_user()}\0{target}".encode()).hexdigest()[:16]
+
+
+def channel_dir(create: bool = False) -> Path:
+    """The user's private folder for the socket and the lock (POSIX and Windows)."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        base = Path(os.environ.get("LOCALAPPDATA") or tempfile.gettempdir()) / "Call Companion"
+        if create:
+            base.mkdir(parents=True, exist_ok=True)
+        return base
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime if runtime and os.path.isdir(runtime) else tempfile.gettempdir())
+    folder = base / f"call-companion-{os.getuid()}"
+    if create:
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+    _check_private(folder)
+    return folder
+
+
+def _check_private(folder: Path) -> None:
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return  # nobody listens there yet
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise ChannelError(f"{folder} is not a private folder of this user; refusing to use it")
+
+
+def server_name(config: Path | None = None) -> str:
+    """What ``QLocalServer.listen`` and the client take: a socket path, or a pipe name."""
+    key = instance_key(config)
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        user = hashlib.sha256(_user().encode()).hexdigest()[:8]
+        return f"call-companion-{user}-{key}"
+    return str(channel_dir() / f"{key}.sock")
+
+
+def lock_path(config: Path | None = None) -> Path:
+    return channel_dir() / f"{instance_key(config)}.lock"
+
+
+# --- the client ---------------------------------------------------------------------------
+
+
+def deliver(event: Event, *, timeout: float = REPLY_TIMEOUT, config: Path | None = None) -> Reply | None:
+    """Hand ``event`` to the running window: its reply, or None when no window listens."""
+    if not event.sent_ns:
+        event = replace(event, sent_ns=time.monotonic_ns())
+    line = event.to_line()
+    try:
+        name = server_name(config)
+    except ChannelError:
+        return None
+    if sys.platform == "win32" or os.environ.get("COMPANION_IPC_TRANSPORT") == "qt":
+        return _deliver_qt(name, line, timeout)
+    return _deliver_unix(name, line, timeout)
+
+
+def _deliver_unix(path: str, line: bytes, timeout: float) -> Reply | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(path)
+        except (FileNotFoundError, ConnectionRefusedError):
+            return None  # no window, or a socket file left by one that crashed
+        except OSError:
+            return None
+        try:
+            sock.sendall(line)
+            return Reply.from_line(_read_line(sock))
+        except OSError as exc:  # the window went away mid-way, or did not answer in time
+            return Reply(False, f"the window did not answer ({exc.__class__.__name__})")
+    finally:
+        sock.close()
+
+
+def _read_line(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\n" not in data and len(data) <= MAX_MESSAGE:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\n", 1)[0]
+
+
+def _deliver_qt(name: str, line: bytes, timeout: float) -> Reply | None:
+    """Windows' named pipes through Qt (the same code as the window's end)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    sock = QLocalSocket()
+    sock.connectToServer(name)
+    if not sock.waitForConnected(int(min(timeout, 1.0) * 1000)):
+        return None
+    sock.write(line)
+    sock.flush()
+    sock.waitForBytesWritten(int(timeout * 1000))
+    deadline = time.monotonic() + timeout
+    data = b""
+    while b"\n" not in data and time.monotonic() < deadline:
+        if not sock.waitForReadyRead(int(max(deadline - time.monotonic(), 0.01) * 1000)):
+            break
+        data += bytes(sock.readAll().data())
+    sock.disconnectFromServer()
+    if b"\n" not in data:
+        return Reply(False, "the window did not answer")
+    return Reply.from_line(data.split(b"\n", 1)[0])
+
+
+def deliver_with_retry(event: Event, *, seconds: float, config: Path | None = None) -> Reply | None:
+    """Keep trying while a window that holds the lock is still starting up."""
+    deadline = time.monotonic() + seconds
+    while True:
+        reply = deliver(event, config=config)
+        if reply is not None or time.monotonic() >= deadline:
+            return reply
+        time.sleep(0.05)

@@ -1,0 +1,77 @@
+"""The ``companion`` executable's first steps: the quick way for softphone hooks.
+
+A softphone waits for our process (MicroSIP freezes until it exits), so a hook event for a
+running window is handed over before anything heavy is imported: this module reads the
+command line by hand, asks ``ipc.deliver`` and exits. Everything else — a first start, a
+``--json`` card, any other command, an argument list this reader does not know — goes to
+``companion.cli``, which understands the full command line and gets there too.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from companion import ipc
+
+HOOK_COMMANDS = ("incoming", "outgoing", "answered", "ended")
+URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
+GLOBAL_OPTIONS = ("--db", "--region", "--rep", "--lang")
+
+
+def hook_event(argv: Sequence[str]) -> ipc.Event | None:
+    """The event that ``argv`` asks to hand over, or None when the full CLI must read it.
+
+    ``[--db X] [--region R] [--rep N] [--lang L]`` then nothing (raise the window), a hook
+    command with at most a number and ``--name TEXT``, or one phone link.
+    """
+    db: str | None = None
+    i = 0
+    args = list(argv)
+    while i < len(args) and args[i].startswith("--"):
+        option, has_value, value = args[i].partition("=")
+        if option not in GLOBAL_OPTIONS:
+            return None
+        if not has_value:
+            if i + 1 >= len(args):
+                return None
+            value = args[i + 1]
+            i += 1
+        if option == "--db":
+            db = value
+        i += 1
+    rest = args[i:]
+    if not rest:
+        return ipc.Event("show", db=db)
+    command = rest[0]
+    if command.lower().startswith(URL_SCHEMES):
+        return ipc.Event("outgoing", number=command, db=db, link=True) if len(rest) == 1 else None
+    if command not in HOOK_COMMANDS:
+        return None
+    number, name = "", ""
+    tail = rest[1:]
+    if tail and tail[0] == "--name" and len(tail) >= 2:
+        name, tail = tail[1], tail[2:]
+    if tail and not tail[0].startswith("--"):
+        number, tail = tail[0], tail[1:]
+    if tail and tail[0] == "--name" and len(tail) >= 2:
+        name, tail = tail[1], tail[2:]
+    if tail:
+        return None
+    if len(number) > ipc.MAX_NUMBER or len(name) > ipc.MAX_NAME:
+        return None
+    return ipc.Event(command, number=number, name=name, db=db)
+
+
+def entry() -> None:
+    event = hook_event(sys.argv[1:])
+    if event is not None:
+        try:
+            reply = ipc.deliver(event)
+        except ipc.MessageError:
+            reply = None
+        if reply is not None and reply.ok:
+            sys.exit(0)
+    from companion.cli import entry as full_entry
+
+    full_entry()
