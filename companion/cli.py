@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("number", nargs="?", default="")
         p.add_argument("--name", default="", help="the caller's display name, if the softphone gives one")
         p.add_argument(
+            "--from-linphone", action="store_true", help="take the caller from Linphone's command (its hook)"
+        )
+        p.add_argument(
             "--json", action="store_true", help="record the call and print its card here, not in the window"
         )
 
@@ -267,8 +270,12 @@ def _window(desk: Desk, database: str, demo: bool = False, pending: Event | None
 
 def _event(args: argparse.Namespace) -> Event:
     command = "show" if args.command is None else args.command
-    number = getattr(args, "number", None) or ""
-    return Event(command, number=number, name=getattr(args, "name", ""), db=args.db, link=args.link)
+    number, name = getattr(args, "number", None) or "", getattr(args, "name", "")
+    if getattr(args, "from_linphone", False):
+        from companion.launch import linphone_caller
+
+        number, name = linphone_caller()
+    return Event(command, number=number, name=name, db=args.db, link=args.link)
 
 
 def _hand_over(args: argparse.Namespace) -> int | None:

@@ -65,6 +65,11 @@ class Event:
     #: ``time.monotonic_ns()`` when the sender started handing it over (for the trace)
     sent_ns: int = 0
 
+    def __post_init__(self) -> None:
+        # a softphone's text may carry line breaks or escape codes: spaces travel instead
+        object.__setattr__(self, "number", _printable(self.number))
+        object.__setattr__(self, "name", _printable(self.name))
+
     @property
     def caller(self) -> str:
         """The number with a display name given apart from it, as a SIP header carries both
@@ -112,6 +117,12 @@ class Event:
         if not isinstance(link, bool) or not isinstance(sent, int) or isinstance(sent, bool):
             raise MessageError("link or sent_ns of the wrong type")
         return cls(event=event, number=number, name=name, db=db, link=link, sent_ns=sent)
+
+
+def _printable(text: str) -> str:
+    if not any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return text
+    return " ".join("".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text).split())
 
 
 def _text(data: dict[str, object], key: str, limit: int) -> str:

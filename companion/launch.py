@@ -16,6 +16,8 @@ from companion import ipc
 
 HOOK_COMMANDS = ("incoming", "outgoing", "answered", "ended")
 URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
+#: ``companion incoming --from-linphone`` (see ``integrations/softphones.py``)
+LINPHONE_FLAG = "--from-linphone"
 GLOBAL_OPTIONS = ("--db", "--region", "--rep", "--lang")
 
 
@@ -50,6 +52,13 @@ def hook_event(argv: Sequence[str]) -> ipc.Event | None:
         return None
     number, name = "", ""
     tail = rest[1:]
+    if tail == [LINPHONE_FLAG]:  # Linphone's hostile $1/$2 are read back from its shell
+        number, name = linphone_caller()
+        tail = []
+    if tail and tail[0] == "--":  # what follows is the number, even if it starts with "-"
+        if len(tail) > 2:
+            return None
+        number, tail = (tail[1] if len(tail) == 2 else ""), []
     if tail and tail[0] == "--name" and len(tail) >= 2:
         name, tail = tail[1], tail[2:]
     if tail and not tail[0].startswith("--"):
@@ -61,6 +70,12 @@ def hook_event(argv: Sequence[str]) -> ipc.Event | None:
     if len(number) > ipc.MAX_NUMBER or len(name) > ipc.MAX_NAME:
         return None
     return ipc.Event(command, number=number, name=name, db=db)
+
+
+def linphone_caller() -> tuple[str, str]:
+    from companion.integrations.softphones import linphone_caller_from_parent
+
+    return linphone_caller_from_parent() or ("", "")
 
 
 def entry() -> None:

@@ -219,3 +219,45 @@ def test_ended_without_a_window_still_records_the_end(env: dict[str, str], trace
     assert result.returncode == 0, result.stderr
     assert "Call ended" in result.stdout
     assert window_pid() is None
+
+
+# --- each softphone as it really calls us, against the real window -------------------------
+
+
+def test_microsip_appends_the_caller_id_and_the_window_shows_it(env: dict[str, str], trace: Trace) -> None:
+    from test_softphones import microsip_runs
+
+    from companion.integrations.softphones import microsip_value
+
+    start_window(env, trace)
+    value = microsip_value(COMPANION, "incoming")  # what "Set up MicroSIP" writes into its ini
+    argv = microsip_runs(value, "+74993224685")  # how MicroSIP turns it into a process
+    assert argv[-1] == "+74993224685"
+    assert subprocess.run(argv, env=env, timeout=DEADLINE).returncode == 0
+    trace.wait_for(lambda line: line.get("e164") == "+74993224685", "card for MicroSIP's call")
+
+
+@pytest.mark.parametrize(
+    ("user", "name"),
+    [
+        ("+74993224685", '"; touch {marker}; echo "'),
+        ("$(touch {marker})", "`touch {marker}`"),
+        ("104'; touch {marker}; '", "Ivan\ntouch {marker}"),
+    ],
+)
+def test_linphones_hostile_caller_text_reaches_the_card_and_runs_nothing(
+    env: dict[str, str], trace: Trace, tmp_path: Path, user: str, name: str
+) -> None:
+    from companion.integrations.softphones import linphone_setting
+
+    marker = tmp_path / "pwned"
+    user, name = user.format(marker=marker), name.format(marker=marker)
+    start_window(env, trace)
+    # Linphone pastes $1 and $2 into its command as text and gives it to /bin/sh -c
+    command = linphone_setting(COMPANION).replace("$1", user).replace("$2", name)
+    subprocess.run(["/bin/sh", "-c", command], env=env, timeout=DEADLINE, check=False)
+    trace.wait_for(lambda line: line.get("kind") == "incoming", "Linphone's call")
+    assert not marker.exists()
+    trace.wait_for(lambda line: line["event"] == "card_painted", "its card")
+    (raw, direction), *_ = calls(env)
+    assert direction == "in" and user in raw

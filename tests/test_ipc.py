@@ -56,6 +56,12 @@ def test_messages_that_are_not_ours_are_refused_with_a_reason(line: bytes, why: 
         ipc.Event.from_line(line)
 
 
+def test_line_breaks_and_escape_codes_from_a_softphone_travel_as_spaces() -> None:
+    event = ipc.Event("incoming", number="104\n", name="Ivan\ntouch x\x1b[31m", sent_ns=1)
+    assert (event.number, event.name) == ("104", "Ivan touch x [31m")
+    assert ipc.Event.from_line(event.to_line()) == event
+
+
 def test_a_message_too_long_for_the_channel_is_refused_before_sending() -> None:
     event = ipc.Event("incoming", number="1" * 200, name="x" * 200, db="d" * (ipc.MAX_MESSAGE))
     with pytest.raises(ipc.MessageError):
@@ -134,6 +140,10 @@ def test_the_channel_folder_is_created_private(tmp_path: Path, monkeypatch: pyte
         (["incoming", "--name", "Ivan", "104"], ipc.Event("incoming", number="104", name="Ivan")),
         (["--db=/d", "--rep", "anna", "incoming", "1"], ipc.Event("incoming", number="1", db="/d")),
         (["tel:+74993224685"], ipc.Event("outgoing", number="tel:+74993224685", link=True)),
+        # the softphone hooks put "--" before the caller id, which may start with "-"
+        (["incoming", "--", "--db=/x"], ipc.Event("incoming", number="--db=/x")),
+        (["incoming", "--", "104"], ipc.Event("incoming", number="104")),
+        (["incoming", "--"], ipc.Event("incoming")),
         (["callto://+442079460000/"], ipc.Event("outgoing", number="callto://+442079460000/", link=True)),
         (["--lang", "ru", "SIP:+7@pbx"], ipc.Event("outgoing", number="SIP:+7@pbx", link=True)),
     ],
@@ -153,6 +163,7 @@ def test_hook_command_lines_are_read_without_the_full_cli(argv: list[str], expec
         ["--verbose", "incoming", "104"],
         ["tel:+7", "more"],
         ["incoming", "1" * (ipc.MAX_NUMBER + 1)],
+        ["incoming", "--", "104", "more"],
     ],
 )
 def test_anything_else_goes_to_the_full_command_line(argv: list[str]) -> None:

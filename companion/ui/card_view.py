@@ -129,7 +129,7 @@ class CardView(QWidget):
         #: the outcome logged on this card and the card it was logged on: another digit corrects it
         self.current_log: Logged | None = None
         self.logged_card: Card | None = None
-        #: the call a newer call pushed aside before it was logged (call waiting)
+        # the call a newer call pushed aside before it was logged (call waiting)
         self.other_card: Card | None = None
         self._trace_pending: str | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -388,6 +388,8 @@ class CardView(QWidget):
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         width = self.width()
         self._layout_outcomes(2 if width < 480 else 4 if width < 900 else 7)
+        if self.other_card is not None:
+            self._elide_other()
         super().resizeEvent(event)  # type: ignore[arg-type]
 
     # --- showing -----------------------------------------------------------------------
@@ -456,7 +458,9 @@ class CardView(QWidget):
 
     @staticmethod
     def _who(card: Card) -> str:
-        return card.contact.display_name if card.contact else card.number.human or card.number.input
+        if card.contact is not None:
+            return card.contact.display_name
+        return card.number.display_name or card.number.human or card.number.input
 
     def _show_other(self) -> None:
         other = self.other_card
@@ -466,9 +470,17 @@ class CardView(QWidget):
         if other is None:
             self.other_button.hide()
             return
-        self.other_button.setText(self.tr("⇄ Back to the call with {who}").format(who=self._who(other)))
-        self.other_button.setToolTip(self.other_button.text())
+        self.other_button.setToolTip(self.tr("⇄ Back to the call with {who}").format(who=self._who(other)))
+        self._elide_other()
         self.other_button.show()
+
+    def _elide_other(self) -> None:
+        """A long name is cut with "…" to the window's width (the tooltip has it whole)."""
+        room = max(self.width() - 40, 80)
+        text = self.other_button.toolTip()
+        self.other_button.setText(
+            self.other_button.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+        )
 
     def switch_call(self) -> None:
         """Call waiting: show the call that was pushed aside; the shown one takes its place."""

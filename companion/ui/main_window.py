@@ -5,6 +5,7 @@ Wiring only: each view is built with what it needs and talks to the service laye
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -18,6 +19,8 @@ from companion.book import Book
 from companion.config import Settings
 from companion.desk import Desk
 from companion.integrations import dial
+from companion.integrations.clipboard import ClipboardWatch
+from companion.integrations.http_hook import DEFAULT_PORT, HttpHook
 from companion.ipc import Event
 from companion.journal import Journal
 from companion.method import Direction
@@ -30,6 +33,8 @@ from companion.ui.settings_view import SettingsView
 from companion.ui.today_view import TodayView
 from companion.ui.tolog_view import ToLogView
 from companion.ui.trace import Tracer
+
+log = logging.getLogger("companion.ui")
 
 
 class MainWindow(QMainWindow):
@@ -109,9 +114,14 @@ class MainWindow(QMainWindow):
         search = QShortcut(QKeySequence.StandardKey.Find, self)
         search.activated.connect(self.focus_search)
 
+        self.http_hook: HttpHook | None = None
+        self._http_config: tuple[int, str] | None = None
+        self.clipboard_watch: ClipboardWatch | None = None
+
         self._restore_geometry()
         self._update_tolog_title()
         self._apply_on_top()
+        self.apply_integrations()
 
     # --- events from outside --------------------------------------------------------------
 
@@ -139,6 +149,49 @@ class MainWindow(QMainWindow):
         self.card.show_event(raw, direction)
         self._update_tolog_title()
         self.bring_to_front()
+
+    def apply_integrations(self) -> None:
+        """Start or stop the local web address and the clipboard watch as the settings say."""
+        settings = self.settings
+        port = settings.http_port or DEFAULT_PORT
+        hook, wanted = self.http_hook, (port, settings.http_token) if settings.http_hook else None
+        if hook is not None and wanted != self._http_config:
+            hook.stop()
+            hook.deleteLater()
+            self.http_hook = hook = None
+        if wanted is not None and settings.http_token and hook is None:
+            hook = HttpHook(settings.http_token, port, parent=self)
+            hook.eventReceived.connect(self._web_event)
+            if hook.start():
+                self.http_hook, self._http_config = hook, wanted
+            else:
+                log.warning("local web address: %s", hook.error_text)
+                self.settings_view.show_problem(hook.error_text)
+                hook.deleteLater()
+        watch = self.clipboard_watch
+        if settings.clipboard_watch and watch is None:
+            watch = self.clipboard_watch = ClipboardWatch(self.desk.settings.region, parent=self)
+            watch.numberCopied.connect(self._copied_number)
+            watch.start()
+        elif watch is not None:
+            if settings.clipboard_watch:
+                watch.set_region(self.desk.settings.region)
+            else:
+                watch.stop()
+                watch.deleteLater()
+                self.clipboard_watch = None
+
+    def _web_event(self, event: str, number: str, name: str) -> None:
+        self.handle_event(Event(event, number=number, name=name))
+
+    def _copied_number(self, text: str) -> None:
+        """A phone number was copied somewhere: its card, without taking the keyboard away."""
+        self.tabs.setCurrentWidget(self.card)
+        self.card.show_number(text)
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
 
     def dial_after_link(self) -> None:
         """A phone link was clicked and this app is the link handler: the card is shown, now
@@ -260,6 +313,7 @@ class MainWindow(QMainWindow):
         self.pin.setChecked(settings.pinned)
         self.pin.blockSignals(False)
         self._apply_on_top()
+        self.apply_integrations()
         self.card.refresh()
 
     def on_top(self) -> bool:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion.config import Settings
-from companion.integrations import autostart
+from companion.integrations import autostart, dial
+from companion.ui.softphone_settings import SoftphoneSettings
 from companion.ui.style import ok_colour, warning_colour
 
 
@@ -107,6 +108,10 @@ class SettingsView(QWidget):
         for box in (self.on_top_calls, self.pinned, self.autostart):
             layout.addWidget(box)
 
+        self.softphone = SoftphoneSettings(settings)
+        self.softphone.said.connect(self._said)
+        layout.addWidget(self.softphone)
+
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save settings"))
         self.save_button.setAccessibleName(self.tr("Save settings"))
@@ -134,6 +139,7 @@ class SettingsView(QWidget):
         self.language.setCurrentIndex(max(self.language.findData(settings.lang), 0))
         self.on_top_calls.setChecked(settings.on_top_during_calls)
         self.pinned.setChecked(settings.pinned)
+        self.softphone.load(settings)
         try:
             self.autostart.setChecked(autostart.is_enabled())
         except OSError:
@@ -144,7 +150,7 @@ class SettingsView(QWidget):
             return time(value.hour(), value.minute()).strftime("%H:%M")
 
         return replace(
-            self.settings,
+            self.softphone.current(self.settings),
             rep=self.rep.text().strip(),
             region=str(self.region.currentData()),
             calling_start=hhmm(self.start.time()),
@@ -161,6 +167,13 @@ class SettingsView(QWidget):
             self._say(self.tr("Enter your name: it marks your calls for the team."), warning_colour())
             self.rep.setFocus()
             return
+        try:  # a dial hand-off that cannot work is said now, not at the first phone link
+            dial.dial_argv(
+                new.dial_handoff, "+10000000000", program=new.dial_program, template=new.dial_template
+            )
+        except dial.DialError as exc:
+            self._say(str(exc), warning_colour())
+            return
         try:
             if self.autostart.isEnabled() and self.autostart.isChecked() != autostart.is_enabled():
                 autostart.set_enabled(self.autostart.isChecked())
@@ -176,6 +189,12 @@ class SettingsView(QWidget):
         if language_changed:
             text += " " + self.tr("The new language applies when you restart Call Companion.")
         self._say(text, ok_colour())
+
+    def show_problem(self, text: str) -> None:
+        self._say(text, warning_colour())
+
+    def _said(self, text: str, problem: bool) -> None:
+        self._say(text, warning_colour() if problem else ok_colour())
 
     def _say(self, text: str, colour: str) -> None:
         self.message.setStyleSheet(f"color: {colour};")

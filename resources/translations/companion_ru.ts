@@ -160,6 +160,10 @@
             <translation>Уведомление</translation>
         </message>
         <message>
+            <source>Switch to the other call</source>
+            <translation>Переключиться на другой звонок</translation>
+        </message>
+        <message>
             <source>Several people share this number. Who is it?</source>
             <translation>Этим номером пользуются несколько человек. Кто это?</translation>
         </message>
@@ -238,6 +242,14 @@ You can also type or paste a number above.</source>
         <message>
             <source>The call with {who} is waiting in “To log”.</source>
             <translation>Звонок {who} ждёт во вкладке «Записать».</translation>
+        </message>
+        <message>
+            <source>⇄ Back to the call with {who}</source>
+            <translation>⇄ Вернуться к звонку: {who}</translation>
+        </message>
+        <message>
+            <source>The call ended after {time}. Log how it went: keys 1–7.</source>
+            <translation>Звонок закончился через {time}. Отметьте, чем он закончился: клавиши 1–7.</translation>
         </message>
         <message>
             <source>Not in your contacts</source>
@@ -857,6 +869,154 @@ You can also type or paste a number above.</source>
         </message>
     </context>
     <context>
+        <name>SoftphoneSettings</name>
+        <message>
+            <source>Softphone</source>
+            <extracomment>a message for the rep after an action here (text, is it a problem)</extracomment>
+            <translation>Софтфон</translation>
+        </message>
+        <message>
+            <source>Your softphone tells Call Companion about each call. Choose it for the exact setup:</source>
+            <translation>Софтфон сообщает Call Companion о каждом звонке. Выберите свой — и получите точную настройку:</translation>
+        </message>
+        <message>
+            <source>Your softphone</source>
+            <translation>Ваш софтфон</translation>
+        </message>
+        <message>
+            <source>Opens a web address (3CX, Zoiper…)</source>
+            <translation>Открывает веб-адрес (3CX, Zoiper…)</translation>
+        </message>
+        <message>
+            <source>Another softphone that runs a program</source>
+            <translation>Другой софтфон, который запускает программу</translation>
+        </message>
+        <message>
+            <source>Setup steps</source>
+            <translation>Шаги настройки</translation>
+        </message>
+        <message>
+            <source>What to paste into the softphone</source>
+            <translation>Что вставить в софтфон</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>Копировать</translation>
+        </message>
+        <message>
+            <source>Copy the softphone setup</source>
+            <translation>Скопировать настройку софтфона</translation>
+        </message>
+        <message>
+            <source>Set up MicroSIP</source>
+            <translation>Настроить MicroSIP</translation>
+        </message>
+        <message>
+            <source>Set up MicroSIP for me</source>
+            <translation>Настроить MicroSIP за меня</translation>
+        </message>
+        <message>
+            <source>Writes these lines into MicroSIP's settings (quit MicroSIP first)</source>
+            <translation>Записывает эти строки в настройки MicroSIP (сначала закройте MicroSIP)</translation>
+        </message>
+        <message>
+            <source>Local web address</source>
+            <translation>Локальный веб-адрес</translation>
+        </message>
+        <message>
+            <source>Local web address for softphones that open a URL</source>
+            <translation>Локальный веб-адрес для софтфонов, которые открывают ссылку</translation>
+        </message>
+        <message>
+            <source>For softphones that open a URL on a call. Only this computer can reach it, and only with the secret key in the address.</source>
+            <translation>Для софтфонов, которые при звонке открывают ссылку. Адрес доступен только с этого компьютера и только с секретным ключом.</translation>
+        </message>
+        <message>
+            <source>Port of the local web address</source>
+            <translation>Порт локального веб-адреса</translation>
+        </message>
+        <message>
+            <source>Port</source>
+            <translation>Порт</translation>
+        </message>
+        <message>
+            <source>Phone links</source>
+            <translation>Телефонные ссылки</translation>
+        </message>
+        <message>
+            <source>After a phone link's card, dial with</source>
+            <translation>После карточки по телефонной ссылке набирать номер через</translation>
+        </message>
+        <message>
+            <source>Nothing: show the card only</source>
+            <translation>Ничего: только показать карточку</translation>
+        </message>
+        <message>
+            <source>My own command</source>
+            <translation>Своя команда</translation>
+        </message>
+        <message>
+            <source>Then dial with</source>
+            <translation>Затем набрать через</translation>
+        </message>
+        <message>
+            <source>Softphone program file</source>
+            <translation>Файл программы софтфона</translation>
+        </message>
+        <message>
+            <source>Found on this computer</source>
+            <translation>Найдётся на этом компьютере</translation>
+        </message>
+        <message>
+            <source>Program</source>
+            <translation>Программа</translation>
+        </message>
+        <message>
+            <source>Command that dials</source>
+            <translation>Команда, которая набирает номер</translation>
+        </message>
+        <message>
+            <source>Command</source>
+            <translation>Команда</translation>
+        </message>
+        <message>
+            <source>Card for a number I copy</source>
+            <translation>Карточка скопированного номера</translation>
+        </message>
+        <message>
+            <source>Show the card of a phone number I copy</source>
+            <translation>Показывать карточку номера, который я копирую</translation>
+        </message>
+        <message>
+            <source>A phone number copied in any program shows its card here</source>
+            <translation>Номер телефона, скопированный в любой программе, сразу показывает здесь свою карточку</translation>
+        </message>
+        <message>
+            <source>(made when you save)</source>
+            <translation>(появится после сохранения)</translation>
+        </message>
+        <message>
+            <source>Turn on the local web address below first.</source>
+            <translation>Сначала включите локальный веб-адрес ниже.</translation>
+        </message>
+        <message>
+            <source>Not found: type the program's path</source>
+            <translation>Не найден: укажите путь к программе</translation>
+        </message>
+        <message>
+            <source>Copied. Paste it into the softphone's settings.</source>
+            <translation>Скопировано. Вставьте это в настройки софтфона.</translation>
+        </message>
+        <message>
+            <source>MicroSIP's settings file was not found on this computer.</source>
+            <translation>Файл настроек MicroSIP на этом компьютере не найден.</translation>
+        </message>
+        <message>
+            <source>MicroSIP is set up (its old settings are in {backup}). Start it and make a test call.</source>
+            <translation>MicroSIP настроен (прежние настройки сохранены в {backup}). Запустите его и сделайте пробный звонок.</translation>
+        </message>
+    </context>
+    <context>
         <name>ToLogView</name>
         <message>
             <source>Calls to log</source>
@@ -1039,11 +1199,16 @@ became a deal</source>
         <name>cli</name>
         <message>
             <source>Unknown region {code}: use a two-letter country code such as RU or US.</source>
+            <extracomment>the softphone's events: handed to the running window commands that only read: they never create a database file</extracomment>
             <translation>Неизвестный регион {code}: укажите двухбуквенный код страны, например RU или US.</translation>
         </message>
         <message>
             <source>{db}: cannot use this database ({why}).</source>
             <translation>{db}: не удаётся работать с базой данных ({why}).</translation>
+        </message>
+        <message>
+            <source>No window is open: nothing to show.</source>
+            <translation>Окно не открыто: показывать нечего.</translation>
         </message>
         <message>
             <source>No call in progress to end.</source>
@@ -1275,10 +1440,64 @@ became a deal</source>
         </message>
     </context>
     <context>
+        <name>dial</name>
+        <message>
+            <source>There is no number to dial.</source>
+            <translation>Нет номера для набора.</translation>
+        </message>
+        <message>
+            <source>“{number}” is not a phone number: only digits and + * # , can be dialled.</source>
+            <translation>«{number}» — не телефонный номер: набрать можно только цифры и + * # ,.</translation>
+        </message>
+        <message>
+            <source>The softphone command in Settings cannot be read: check its quotes.</source>
+            <translation>Команду софтфона в настройках не удаётся разобрать: проверьте кавычки.</translation>
+        </message>
+        <message>
+            <source>Unknown softphone setting “{mode}”.</source>
+            <translation>Неизвестная настройка софтфона «{mode}».</translation>
+        </message>
+        <message>
+            <source>The softphone command in Settings is empty: type the command that dials.</source>
+            <translation>Команда софтфона в настройках пуста: введите команду, которая набирает номер.</translation>
+        </message>
+        <message>
+            <source>{name} was not found on this computer: choose its program file in Settings.</source>
+            <translation>{name} не найден на этом компьютере: укажите файл программы в настройках.</translation>
+        </message>
+        <message>
+            <source>The softphone could not be started ({program}): {why}.</source>
+            <translation>Не удалось запустить софтфон ({program}): {why}.</translation>
+        </message>
+    </context>
+    <context>
         <name>export</name>
         <message>
             <source>Cannot write {path}: {why}.</source>
             <translation>Не удаётся записать {path}: {why}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>http_hook</name>
+        <message>
+            <source>The softphone link has no valid token: generate a new link in the settings.</source>
+            <translation>В ссылке для софтфона нет действующего ключа: создайте новую ссылку в настройках.</translation>
+        </message>
+        <message>
+            <source>Port {port} is not valid: choose a number from 1024 to 65535.</source>
+            <translation>Порт {port} недопустим: выберите число от 1024 до 65535.</translation>
+        </message>
+        <message>
+            <source>Port {port} is already used by another program: choose another port in the settings.</source>
+            <translation>Порт {port} уже занят другой программой: выберите другой порт в настройках.</translation>
+        </message>
+        <message>
+            <source>Port {port} is not allowed for this user: choose a port from 1024 to 65535.</source>
+            <translation>Порт {port} недоступен этому пользователю: выберите порт от 1024 до 65535.</translation>
+        </message>
+        <message>
+            <source>Cannot listen on 127.0.0.1:{port}: {reason}</source>
+            <translation>Не удаётся открыть 127.0.0.1:{port}: {reason}</translation>
         </message>
     </context>
     <context>
@@ -1507,6 +1726,90 @@ became a deal</source>
         <message>
             <source>Worked with us before</source>
             <translation>Уже работали с нами</translation>
+        </message>
+    </context>
+    <context>
+        <name>softphones</name>
+        <message>
+            <source>MicroSIP passes every argument after the program unquoted, so '{argument}' would not arrive whole. Use an install whose command has no spaces after the program.</source>
+            <extracomment>MicroSIP reads each value into a 256-character buffer (with its terminating NUL) where Linphone's substituted caller starts and how user name and display name are told apart what the Linphone hook runs: ``companion incoming --from-linphone`` reads the caller from its parent shell with :func:`linphone_caller_from_parent` Jitsi's placeholders for an incoming call (the only event it fills them for) placeholders of softphones that open a URL, as their own manuals name them</extracomment>
+            <translation>MicroSIP передаёт аргументы после программы без кавычек, поэтому «{argument}» не дойдёт целиком. Нужна установка, в команде которой после программы нет пробелов.</translation>
+        </message>
+        <message>
+            <source>The command for this install is {length} characters long and MicroSIP reads at most {limit}. Install Call Companion in a folder with a shorter path.</source>
+            <translation>Команда для этой установки длиной {length} символов, а MicroSIP читает не больше {limit}. Установите Call Companion в папку с более коротким путём.</translation>
+        </message>
+        <message>
+            <source>Could not read MicroSIP's settings file {path}: {error}</source>
+            <translation>Не удалось прочитать файл настроек MicroSIP {path}: {error}</translation>
+        </message>
+        <message>
+            <source>Quit MicroSIP first (right-click its tray icon, then Exit): it saves its settings when it quits and would undo these changes. Then try again.</source>
+            <translation>Сначала закройте MicroSIP (правый щелчок по значку в трее, затем «Выход»): при выходе он сохраняет свои настройки и отменил бы эти изменения. Затем попробуйте снова.</translation>
+        </message>
+        <message>
+            <source>MicroSIP's settings file was not found at {path}. Start MicroSIP once, quit it, then try again.</source>
+            <translation>Файл настроек MicroSIP не найден: {path}. Запустите MicroSIP один раз, закройте его и попробуйте снова.</translation>
+        </message>
+        <message>
+            <source>Could not write MicroSIP's settings file {path}: {error}</source>
+            <translation>Не удалось записать файл настроек MicroSIP {path}: {error}</translation>
+        </message>
+        <message>
+            <source>On Windows Linphone runs its command through cmd.exe with the caller's text pasted in, which cannot be made safe. Use MicroSIP, or Linphone on Linux or macOS.</source>
+            <translation>В Windows Linphone запускает команду через cmd.exe, вставляя в неё текст звонящего, и это нельзя сделать безопасным. Используйте MicroSIP или Linphone в Linux или macOS.</translation>
+        </message>
+        <message>
+            <source>The path of this install ({path}) cannot be used in Linphone's command.</source>
+            <translation>Путь этой установки ({path}) нельзя использовать в команде Linphone.</translation>
+        </message>
+        <message>
+            <source>Jitsi splits its command at every space, so it cannot start {path}. Install Call Companion in a folder without spaces, or use the local web address instead.</source>
+            <translation>Jitsi делит команду по пробелам, поэтому не сможет запустить {path}. Установите Call Companion в папку без пробелов или используйте локальный веб-адрес.</translation>
+        </message>
+        <message>
+            <source>Quit MicroSIP (right-click its tray icon, then Exit).</source>
+            <translation>Закройте MicroSIP (правый щелчок по значку в трее, затем «Выход»).</translation>
+        </message>
+        <message>
+            <source>Press Set up MicroSIP, or paste these lines under [Settings] in microsip.ini.</source>
+            <translation>Нажмите «Настроить MicroSIP» или вставьте эти строки в раздел [Settings] файла microsip.ini.</translation>
+        </message>
+        <message>
+            <source>Start MicroSIP again and make a test call.</source>
+            <translation>Снова запустите MicroSIP и сделайте пробный звонок.</translation>
+        </message>
+        <message>
+            <source>Quit Linphone.</source>
+            <translation>Закройте Linphone.</translation>
+        </message>
+        <message>
+            <source>Paste this line under [ui] in linphonerc as command_line=…</source>
+            <translation>Вставьте эту строку в раздел [ui] файла linphonerc как command_line=…</translation>
+        </message>
+        <message>
+            <source>Start Linphone again. It runs the command for incoming calls only; outgoing calls and the end of a call are not reported.</source>
+            <translation>Снова запустите Linphone. Он запускает команду только для входящих звонков; об исходящих и о конце звонка он не сообщает.</translation>
+        </message>
+        <message>
+            <source>In Jitsi open Options, then Events, then Incoming call.</source>
+            <translation>В Jitsi откройте «Параметры», затем «События», затем «Входящий звонок».</translation>
+        </message>
+        <message>
+            <source>Tick Execute program and paste this command.</source>
+            <translation>Отметьте «Выполнить программу» и вставьте эту команду.</translation>
+        </message>
+        <message>
+            <source>Turn on the local web address in this page (it is off by default).</source>
+            <translation>Включите локальный веб-адрес на этой странице (по умолчанию он выключен).</translation>
+        </message>
+        <message>
+            <source>In the softphone's setting for opening a web page on a call, paste the address with its own placeholder for the caller's number.</source>
+            <translation>В настройке софтфона, которая открывает веб-страницу при звонке, вставьте этот адрес, подставив вместо NUMBER обозначение номера звонящего, принятое в вашем софтфоне.</translation>
+        </message>
+        <message>
+            <source>In the softphone's setting for running a program on a call, paste the command and put its placeholder for the caller's number at the end.</source>
+            <translation>В настройке софтфона, которая запускает программу при звонке, вставьте команду и поставьте в конце обозначение номера звонящего, принятое в вашем софтфоне.</translation>
         </message>
     </context>
 </TS>
