@@ -594,6 +594,7 @@ class CardView(QWidget):
         if self.other_card is not None:
             self._show_other()
         self._trace_pending = card.number.e164 or card.number.key or ""
+        self.tracer.mark("card_shown", e164=self._trace_pending)
         self.update()
         self.cardShown.emit(card)
 

@@ -207,7 +207,6 @@ class SoftphoneSettings(QWidget):
             text = self.tr("Turn on the local web address below first.") + "\n" + text
         self.lines.setPlainText(text)
         self.setup_button.setVisible(kind == "microsip")
-        self.setup_button.setEnabled(softphones.find_microsip_ini() is not None)
 
     def _show_handoff(self, *_args: object) -> None:
         mode = str(self.handoff.currentData())
@@ -229,7 +228,7 @@ class SoftphoneSettings(QWidget):
             self.said.emit(self.tr("MicroSIP's settings file was not found on this computer."), True)
             return
         try:
-            backup = softphones.configure_microsip(ini, self.argv)
+            backup = softphones.configure_microsip(ini, self.argv, running=softphones.microsip_running)
         except softphones.SoftphoneSetupError as exc:
             self.said.emit(str(exc), True)
             return
