@@ -23,7 +23,6 @@ import os
 import socket
 import stat
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -181,18 +180,28 @@ def instance_key(config: Path | None = None) -> str:
 def channel_dir(create: bool = False) -> Path:
     """The user's private folder for the socket and the lock (POSIX and Windows)."""
     if sys.platform == "win32":  # pragma: no cover - Windows only
-        base = Path(os.environ.get("LOCALAPPDATA") or tempfile.gettempdir()) / "Call Companion"
+        base = Path(os.environ.get("LOCALAPPDATA") or _temp_dir()) / "Call Companion"
         if create:
             base.mkdir(parents=True, exist_ok=True)
         return base
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    base = Path(runtime if runtime and os.path.isdir(runtime) else tempfile.gettempdir())
+    base = Path(runtime if runtime and os.path.isdir(runtime) else _temp_dir())
     folder = base / f"call-companion-{os.getuid()}"
     if create:
         with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
     _check_private(folder)
     return folder
+
+
+def _temp_dir() -> str:
+    """``tempfile.gettempdir()`` without importing tempfile (a hook's start time counts): the
+    per-user ``TMPDIR`` on macOS, else ``/tmp``."""
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        value = os.environ.get(name)
+        if value and os.path.isdir(value):
+            return value
+    return "/tmp"
 
 
 def _check_private(folder: Path) -> None:

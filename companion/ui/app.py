@@ -22,11 +22,26 @@ from companion.ui.main_window import MainWindow
 from companion.ui.trace import Tracer
 
 
+class CompanionApp(QApplication):
+    """The application object. macOS sends it phone links as ``QFileOpenEvent``; they go to
+    ``links`` (an application-wide event filter would put every event of every widget through
+    Python)."""
+
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__(argv)
+        self.links = UrlOpenFilter(self)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and self.links.take(event):
+            return True
+        return super().event(event)
+
+
 def application() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    app = QApplication(sys.argv[:1])
+    app = CompanionApp(sys.argv[:1])
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -117,8 +132,11 @@ def run_window(
     started = server.start()
     if started is Start.TAKEN:
         return _hand_to_other(pending or Event("show"))
-    opened = UrlOpenFilter(app)  # macOS hands phone links over as file-open events
-    app.installEventFilter(opened)
+    if isinstance(app, CompanionApp):
+        opened = app.links
+    else:  # a QApplication made by someone else (a test, an embedding): filter its events
+        opened = UrlOpenFilter(app)
+        app.installEventFilter(opened)
     window = build_window(desk, settings, save_settings)
     server.eventReceived.connect(window.handle_event)
     opened.urlOpened.connect(window.handle_event)
@@ -156,8 +174,14 @@ class UrlOpenFilter(QObject):
         self._held: list[Event] | None = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
-            return super().eventFilter(watched, event)
+        if watched is QApplication.instance() and event.type() == QEvent.Type.FileOpen:
+            return self.take(event)
+        return super().eventFilter(watched, event)
+
+    def take(self, event: QEvent) -> bool:
+        """A file-open event: True when it was a phone link (kept for the window)."""
+        if not isinstance(event, QFileOpenEvent):
+            return False
         text = link_text(event)
         if not text:
             return False
