@@ -294,24 +294,16 @@ def _start_window(args: argparse.Namespace) -> bool:
     softphone that runs this hook waits for us to exit."""
     import subprocess
 
+    from companion.integrations.dial import detached
+
     argv = [*_self_command()]
     for option in ("db", "region", "rep", "lang"):
         value = getattr(args, option)
         if value:
             argv += [f"--{option}", value]
     argv += ["window", "--event", _event(args).to_line().decode("utf-8").rstrip("\n")]
-    options: dict[str, Any] = {
-        "stdin": subprocess.DEVNULL,
-        "stdout": subprocess.DEVNULL,
-        "stderr": subprocess.DEVNULL,
-        "close_fds": True,
-    }
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        options["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
-    else:
-        options["start_new_session"] = True
     try:
-        subprocess.Popen(argv, **options)
+        subprocess.Popen(argv, **detached())
     except OSError:
         return False
     return True

@@ -242,6 +242,22 @@ def dial_argv(mode: str, number: str, *, program: str = "", template: str = "") 
     return [exe, "tel:" + digits.replace("#", "%23")]  # RFC 3966: '#' is escaped in a tel: URI
 
 
+def detached() -> dict[str, Any]:
+    """``Popen`` options for a program that outlives us: no console, no inherited handles, its
+    own session or process group (a softphone we hand a number to; a window a hook starts)."""
+    options: dict[str, Any] = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "close_fds": True,
+    }
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        options["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        options["start_new_session"] = True
+    return options
+
+
 def hand_off(
     mode: str,
     number: str,
@@ -258,18 +274,8 @@ def hand_off(
     argv = dial_argv(mode, number, program=program, template=template)
     if argv is None:
         return None
-    options: dict[str, Any] = {
-        "stdin": subprocess.DEVNULL,
-        "stdout": subprocess.DEVNULL,
-        "stderr": subprocess.DEVNULL,
-        "close_fds": True,
-    }
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        options["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
-    else:
-        options["start_new_session"] = True
     try:
-        process = popen(argv, **options)
+        process = popen(argv, **detached())
     except (OSError, ValueError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DialError(
