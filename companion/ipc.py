@@ -238,9 +238,20 @@ def deliver(event: Event, *, timeout: float = REPLY_TIMEOUT, config: Path | None
         name = server_name(config)
     except ChannelError:
         return None
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        _let_the_window_take_focus()
     if sys.platform == "win32" or os.environ.get("COMPANION_IPC_TRANSPORT") == "qt":
         return _deliver_qt(name, line, timeout)
     return _deliver_unix(name, line, timeout)
+
+
+def _let_the_window_take_focus() -> None:  # pragma: no cover - Windows only
+    """Windows lets only the foreground process (and what it started: the softphone runs us)
+    bring a window forward; pass that right on, so the card gets the keyboard and 1–7 log."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # type: ignore[attr-defined]  # ASFW_ANY
 
 
 def _deliver_unix(path: str, line: bytes, timeout: float) -> Reply | None:
