@@ -21,7 +21,7 @@ from companion.card import CallbackInfo, CallInfo, Card
 from companion.config import DEMO_FILE, Settings, data_dir, default_database, load_settings
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
-from companion.ipc import Event, MessageError, deliver
+from companion.ipc import Event, MessageError, usable
 from companion.method import KIND_TITLES, OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
 
 URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
@@ -90,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number", nargs="?", default=None)
     p.add_argument("--name", default="", help=argparse.SUPPRESS)
 
-    # how a hook that found no window starts one with its event (not for people)
+    # how a hook that found no window starts one showing its call (not for people)
     p = command("window")
-    p.add_argument("--event", default="")
+    p.add_argument("--call", type=int, default=None)
 
     p = command("callbacks", help="open callbacks, overdue first")
     p.add_argument("--due", action="store_true", help="only those due now or overdue")
@@ -184,12 +184,13 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
         card = desk.lookup(args.number, args.direction)
         _print_card(card, out, as_json=args.json)
     elif command in ("incoming", "outgoing"):
-        if args.link and not args.json:  # a phone link with no window: this process becomes it
+        if args.link and not args.json and usable():  # a link with no window: we become it
             return _window(desk, target, pending=_event(args))
-        if not args.json and _start_window(args):
-            return 0
-        # --json, or no window could be started: record it here, print the card
+        # recorded here and now, so the call is kept whatever becomes of the window
         card = desk.begin_call(_event(args).caller, "in" if command == "incoming" else "out")
+        # a window in its own process shows it: the softphone waits for this one to exit
+        if not args.json and usable() and card.call_id is not None and _start_window(args, card.call_id):
+            return 0
         _print_card(card, out, as_json=args.json)
     elif command == "answered":
         print(translate("cli", "No window is open: nothing to show."), file=out)
@@ -241,19 +242,15 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
     elif command == "status":
         _print_status(desk, out)
     elif command == "window":
-        pending = None
-        if args.event:
-            try:
-                pending = Event.from_line(args.event.encode("utf-8"))
-            except MessageError as exc:
-                return _fail(f"--event: {exc}")
-        return _window(desk, target, pending=pending)
+        return _window(desk, target, call_id=args.call)
     else:
         return _window(desk, target)
     return 0
 
 
-def _window(desk: Desk, database: str, demo: bool = False, pending: Event | None = None) -> int:
+def _window(
+    desk: Desk, database: str, demo: bool = False, pending: Event | None = None, call_id: int | None = None
+) -> int:
     """Open the window on this desk (the database stays open until it closes); when another
     window of this user is already open, hand it the event instead."""
     try:
@@ -262,7 +259,9 @@ def _window(desk: Desk, database: str, demo: bool = False, pending: Event | None
         return _fail(translate("cli", "The window cannot start: {why}.").format(why=exc))
     from companion.config import save_settings
 
-    return run_window(desk, load_settings(), save_settings, database=database, demo=demo, pending=pending)
+    return run_window(
+        desk, load_settings(), save_settings, database=database, demo=demo, pending=pending, call_id=call_id
+    )
 
 
 # --- handing events to the window ----------------------------------------------------------
@@ -275,13 +274,20 @@ def _event(args: argparse.Namespace) -> Event:
         from companion.launch import linphone_caller
 
         number, name = linphone_caller()
-    return Event(command, number=number, name=name, db=args.db, link=args.link)
+    db = None
+    if args.db:
+        from companion.launch import absolute
+
+        db = absolute(args.db)
+    return Event(command, number=number, name=name, db=db, link=args.link)
 
 
 def _hand_over(args: argparse.Namespace) -> int | None:
     """Give the event to the running window: an exit status, or None when none runs."""
+    from companion.launch import hand_over
+
     try:
-        reply = deliver(_event(args))
+        reply = hand_over(_event(args))
     except MessageError as exc:
         return _fail(str(exc))
     if reply is None:
@@ -289,8 +295,8 @@ def _hand_over(args: argparse.Namespace) -> int | None:
     return 0 if reply.ok else _fail(reply.error)
 
 
-def _start_window(args: argparse.Namespace) -> bool:
-    """Start the window in its own process with this event, and leave it running: the
+def _start_window(args: argparse.Namespace, call_id: int) -> bool:
+    """Start the window in its own process showing this call, and leave it running: the
     softphone that runs this hook waits for us to exit."""
     import subprocess
 
@@ -301,7 +307,7 @@ def _start_window(args: argparse.Namespace) -> bool:
         value = getattr(args, option)
         if value:
             argv += [f"--{option}", value]
-    argv += ["window", "--event", _event(args).to_line().decode("utf-8").rstrip("\n")]
+    argv += ["window", "--call", str(call_id)]
     try:
         subprocess.Popen(argv, **detached())
     except OSError:

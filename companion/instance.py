@@ -16,6 +16,7 @@ import os
 import socket
 import struct
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -58,27 +59,46 @@ class InstanceServer(QObject):
         self._lock: QLockFile | None = None
         self._buffers: dict[QLocalSocket, bytearray] = {}
         self.name = ""
+        #: why hooks cannot reach this window, when they cannot
+        self.problem = ""
+        #: takes each event before it is acknowledged; returns why it was not taken, or None
+        self.handler: Callable[[ipc.Event], str | None] | None = None
 
     def start(self) -> Start:
+        """``lock()`` and, when it is ours, ``listen()``."""
+        started = self.lock()
+        if started is Start.LISTENING and not self.listen():
+            return Start.DEAF
+        return started
+
+    def lock(self) -> Start:
+        """Take the one-window lock: LISTENING (ours: call ``listen()`` once the window can take
+        events; until then hooks wait for it), TAKEN (another window's), or DEAF."""
         try:
             folder = ipc.channel_dir(create=True)
             self.name = ipc.server_name(self.config)
             lock = QLockFile(str(folder / f"{ipc.instance_key(self.config)}.lock"))
         except OSError as exc:
+            self.problem = str(exc)
             log.error("hand-over channel unavailable: %s", exc)
             return Start.DEAF
         lock.setStaleLockTime(0)  # stale only when its process is gone, however old
         if not lock.tryLock(0):
             if lock.error() == QLockFile.LockError.LockFailedError:
                 return Start.TAKEN
-            log.error("cannot take the instance lock (%s)", lock.error())
+            self.problem = f"cannot take the instance lock ({lock.error()})"
+            log.error("%s", self.problem)
             return Start.DEAF
         self._lock = lock
+        return Start.LISTENING
+
+    def listen(self) -> bool:
         QLocalServer.removeServer(self.name)  # a socket file left by a window that crashed
         if not self.server.listen(self.name):
-            log.error("cannot listen on %s: %s", self.name, self.server.errorString())
-            return Start.DEAF
-        return Start.LISTENING
+            self.problem = f"cannot listen on {self.name}: {self.server.errorString()}"
+            log.error("%s", self.problem)
+            return False
+        return True
 
     def stop(self) -> None:
         self.server.close()
@@ -151,18 +171,25 @@ class InstanceServer(QObject):
             why = f"Call Companion is already open on {self.database}; close it to use {event.db}."
             self._answer(sock, ipc.Reply(False, why))
             return
-        self._answer(sock, ipc.Reply(True))
-        try:
+        # taken (the call recorded) before "ok" goes back: an acknowledged call is never lost
+        error = None
+        if self.handler is not None:
+            try:
+                error = self.handler(event)
+            except Exception:  # the window's failure must not take the channel down
+                log.exception("hand-over: the window failed on %s", event.event)
+                error = "the window could not take the event (see companion.log)"
+        self._answer(sock, ipc.Reply(error is None, error or ""))
+        if error is None:
             self.eventReceived.emit(event)
-        except Exception:  # a slot's failure must not take the channel down
-            log.exception("hand-over: the window failed on %s", event.event)
 
     def _answer(self, sock: QLocalSocket, reply: ipc.Reply) -> None:
         self._buffers.pop(sock, None)
+        # deleted once the answer has gone out (a Windows pipe would cancel a pending write)
+        sock.disconnected.connect(sock.deleteLater)
         sock.write(reply.to_line())
         sock.flush()
         sock.disconnectFromServer()
-        sock.deleteLater()
 
     def _gone(self) -> None:
         sock = self.sender()

@@ -35,10 +35,13 @@ MAX_MESSAGE = 8 * 1024
 MAX_NUMBER = 256
 MAX_NAME = 256
 MAX_DB = 1024
+#: what of a display name travels with the number to the card
+MAX_SHOWN_NAME = 100
 #: events the window understands: the softphone's four, and "show" (a second plain start)
 EVENTS = ("incoming", "outgoing", "answered", "ended", "show")
-#: how long a hook waits for the window's answer before it gives up on it
-REPLY_TIMEOUT = 5.0
+#: how long a hook waits for the window's answer (the window records the call first, and the
+#: database may make it wait up to its 5 s busy timeout); MicroSIP gives a hook 10 s
+REPLY_TIMEOUT = 8.0
 
 
 class MessageError(ValueError):
@@ -65,16 +68,18 @@ class Event:
     sent_ns: int = 0
 
     def __post_init__(self) -> None:
-        # a softphone's text may carry line breaks or escape codes: spaces travel instead
-        object.__setattr__(self, "number", _printable(self.number))
-        object.__setattr__(self, "name", _printable(self.name))
+        # a softphone's text may carry line breaks or escape codes: spaces travel instead; a
+        # caller's display name is theirs to choose, so an overlong one is cut, never a reason
+        # to lose the call
+        object.__setattr__(self, "number", _printable(self.number)[:MAX_NUMBER])
+        object.__setattr__(self, "name", _printable(self.name)[:MAX_NAME])
 
     @property
     def caller(self) -> str:
         """The number with a display name given apart from it, as a SIP header carries both
         (``"Ivan" <104>``), so the card can offer the name when saving an unknown caller."""
-        name = " ".join(self.name.replace('"', "").replace("<", "").replace(">", "").split())
-        if not name or "<" in self.number:
+        name = " ".join(self.name.replace('"', "").replace("<", "").replace(">", "").split())[:MAX_SHOWN_NAME]
+        if not name or not self.number or "<" in self.number:
             return self.number
         return f'"{name}" <{self.number}>'
 
@@ -140,6 +145,9 @@ def _text(data: dict[str, object], key: str, limit: int) -> str:
 class Reply:
     ok: bool
     error: str = ""
+    #: the event was sent but no answer came: the window may still record it, so it must not
+    #: be sent again nor recorded elsewhere
+    unanswered: bool = False
 
     def to_line(self) -> bytes:
         data: dict[str, object] = {"ok": self.ok}
@@ -184,14 +192,27 @@ def channel_dir(create: bool = False) -> Path:
         if create:
             base.mkdir(parents=True, exist_ok=True)
         return base
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    base = Path(runtime if runtime and os.path.isdir(runtime) else _temp_dir())
-    folder = base / f"call-companion-{os.getuid()}"
+    folder = Path(_runtime_dir()) / f"call-companion-{os.getuid()}"
     if create:
         with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
     _check_private(folder)
     return folder
+
+
+def _runtime_dir() -> str:
+    """The user's own runtime folder where there is one (no other user can create ours there
+    first); the temp folder, where the ownership check below must do, otherwise."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isdir(runtime):
+        return runtime
+    if sys.platform != "win32":
+        run_user = f"/run/user/{os.getuid()}"
+        with contextlib.suppress(OSError):
+            info = os.stat(run_user)
+            if info.st_uid == os.getuid() and not info.st_mode & 0o077:
+                return run_user
+    return _temp_dir()
 
 
 def _temp_dir() -> str:
@@ -268,7 +289,7 @@ def _deliver_unix(path: str, line: bytes, timeout: float) -> Reply | None:
             sock.sendall(line)
             return Reply.from_line(_read_line(sock))
         except OSError as exc:  # the window went away mid-way, or did not answer in time
-            return Reply(False, f"the window did not answer ({exc.__class__.__name__})")
+            return Reply(False, f"the window did not answer ({exc.__class__.__name__})", unanswered=True)
     finally:
         sock.close()
 
@@ -302,8 +323,34 @@ def _deliver_qt(name: str, line: bytes, timeout: float) -> Reply | None:
         data += bytes(sock.readAll().data())
     sock.disconnectFromServer()
     if b"\n" not in data:
-        return Reply(False, "the window did not answer")
+        return Reply(False, "the window did not answer", unanswered=True)
     return Reply.from_line(data.split(b"\n", 1)[0])
+
+
+def usable() -> bool:
+    """Can a window of this user be reached at all (is the channel's folder safe)?"""
+    try:
+        server_name()
+    except ChannelError:
+        return False
+    return True
+
+
+def window_starting(config: Path | None = None) -> bool:
+    """A live process holds the window's lock: a window that is starting (or listens)."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only: Qt's lock, no pid check here
+        return False
+    try:
+        pid = int(lock_path(config).read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError, ChannelError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def deliver_with_retry(event: Event, *, seconds: float, config: Path | None = None) -> Reply | None:

@@ -9,6 +9,7 @@ command line by hand, asks ``ipc.deliver`` and exits. Everything else — a firs
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -40,7 +41,7 @@ def hook_event(argv: Sequence[str]) -> ipc.Event | None:
             value = args[i + 1]
             i += 1
         if option == "--db":
-            db = value
+            db = absolute(value)
         i += 1
     rest = args[i:]
     if not rest:
@@ -67,9 +68,20 @@ def hook_event(argv: Sequence[str]) -> ipc.Event | None:
         name, tail = tail[1], tail[2:]
     if tail:
         return None
-    if len(number) > ipc.MAX_NUMBER or len(name) > ipc.MAX_NAME:
-        return None
     return ipc.Event(command, number=number, name=name, db=db)
+
+
+def absolute(db: str) -> str:
+    """The window may run in another folder: a relative database path is sent absolute."""
+    return db if "://" in db else os.path.abspath(os.path.expanduser(db))
+
+
+def hand_over(event: ipc.Event) -> ipc.Reply | None:
+    """``ipc.deliver``, waiting for a window that is still starting up; None: no window."""
+    reply = ipc.deliver(event)
+    if reply is None and ipc.window_starting():
+        reply = ipc.deliver_with_retry(event, seconds=3)
+    return reply
 
 
 def linphone_caller() -> tuple[str, str]:
@@ -82,11 +94,13 @@ def entry() -> None:
     event = hook_event(sys.argv[1:])
     if event is not None:
         try:
-            reply = ipc.deliver(event)
+            reply = hand_over(event)
         except ipc.MessageError:
             reply = None
-        if reply is not None and reply.ok:
-            sys.exit(0)
+        if reply is not None:  # sent: never sent again, nor recorded here (it would be twice)
+            if not reply.ok:
+                print(f"companion: {reply.error}", file=sys.stderr)
+            sys.exit(0 if reply.ok else 2)
     from companion.cli import entry as full_entry
 
     full_entry()

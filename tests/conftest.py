@@ -4,6 +4,8 @@ folders are never touched (COMPANION_DB / COMPANION_CONFIG point into tmp_path).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +31,16 @@ class Clock:
     def advance(self, **kwargs: float) -> datetime:
         self.now += timedelta(**kwargs)
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def _private_runtime_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The hand-over channel's sockets and locks in a folder of this test (a short path: a Unix
+    socket's path has a length limit that pytest's tmp_path can pass)."""
+    folder = tempfile.mkdtemp(prefix="cc-")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", folder)
+    yield
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -94,7 +94,10 @@ def test_the_same_events_arrive_through_qts_own_client(
     with qtbot.waitSignal(server.eventReceived, timeout=10000) as got:
         child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         qtbot.waitUntil(lambda: child.poll() is not None, timeout=10000)
-    assert child.stdout is not None and child.stdout.read().strip() == "Reply(ok=True, error='')"
+    assert (
+        child.stdout is not None
+        and child.stdout.read().strip() == "Reply(ok=True, error='', unanswered=False)"
+    )
     assert got.args[0].event == "ended"
 
 

@@ -14,6 +14,7 @@ step 1 must keep creating the *old* shape (freeze its definitions in the step).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -96,7 +97,8 @@ def migrate(database: Database, steps: Sequence[Step] = STEPS) -> int:
         return current
     if current > 0 and isinstance(database, SqliteDatabase) and database.database != ":memory:":
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target_file = Path(f"{database.database}.v{current}-{stamp}.bak")
+        # the process id too: two processes upgrading in the same second keep their own copies
+        target_file = Path(f"{database.database}.v{current}-{stamp}-{os.getpid()}.bak")
         try:
             backup_sqlite(database, target_file)
         except (sqlite3.Error, OSError) as exc:  # no upgrade without a backup

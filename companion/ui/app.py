@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from logging.handlers import RotatingFileHandler
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
@@ -123,13 +123,15 @@ def run_window(
     database: str = "",
     demo: bool = False,
     pending: Event | None = None,
+    call_id: int | None = None,
 ) -> int:
     """The window, until it quits — or, when this user's window is already open, the event
-    handed to that one (a second start raises it)."""
+    handed to that one (a second start raises it). ``pending`` is an event to take first (the
+    phone link that started us); ``call_id`` a call a hook recorded before starting us."""
     app = application()
     start_log()
     server = InstanceServer(database)
-    started = server.start()
+    started = server.lock()
     if started is Start.TAKEN:
         return _hand_to_other(pending or Event("show"))
     if isinstance(app, CompanionApp):
@@ -138,19 +140,25 @@ def run_window(
         opened = UrlOpenFilter(app)
         app.installEventFilter(opened)
     window = build_window(desk, settings, save_settings)
-    server.eventReceived.connect(window.handle_event)
+    server.handler = window.handle_event
     opened.urlOpened.connect(window.handle_event)
     app.setQuitOnLastWindowClosed(not window.can_hide_to_tray)
     window.show()
     if demo:
         window.start_demo()
+    if call_id is not None:
+        window.show_recorded_call(call_id)
     if pending is not None:
-        QTimer.singleShot(0, partial(window.handle_event, pending))
+        window.handle_event(pending)
+    # only now do hooks get through (they wait while we hold the lock): events in order
+    if started is not Start.LISTENING or not server.listen():
+        window.unreachable(server.problem)
     opened.release()
     try:
         return app.exec()
     finally:
         server.stop()
+        QThreadPool.globalInstance().waitForDone(2000)
 
 
 def _hand_to_other(event: Event) -> int:

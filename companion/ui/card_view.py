@@ -8,6 +8,7 @@ Keys 1–7 log an outcome whenever the card has focus and the cursor is not in a
 from __future__ import annotations
 
 import html
+import time
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -53,6 +54,8 @@ from companion.ui.trace import Tracer
 from companion.ui.wrap_box import WrapBox
 
 UNDO_SECONDS = 8
+#: after a call from outside took the keyboard, digits this soon were typed for another program
+KEY_HOLD_SECONDS = 0.8
 SEARCH_DELAY_MS = 200
 
 
@@ -131,6 +134,7 @@ class CardView(QWidget):
         self.logged_card: Card | None = None
         # the call a newer call pushed aside before it was logged (call waiting)
         self.other_card: Card | None = None
+        self._keys_from = 0.0
         self._trace_pending: str | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(self.tr("Call card"))
@@ -487,28 +491,35 @@ class CardView(QWidget):
         other = self.other_card
         if other is None or other.call_id is None:
             return
+        self._show_in_place_of_current(other.call_id)
+
+    def _show_in_place_of_current(self, call_id: int) -> None:
+        """Show that call; the one on screen, if still to log, keeps its note and stays one
+        click away."""
         current = self.card if self.current_log is None else None
         note = self.note.text().strip()
         if current is not None and current.call_id is not None and note:
             self._guard(lambda: self.desk.set_note(current.call_id, note))
-        self.show_call(other.call_id)
-        self.other_card = current if self._unlogged(current) else None
+        self.show_call(call_id)
+        self.other_card = current if self._unlogged(current) else self.other_card
         self._show_other()
 
     def call_answered(self, raw: str) -> None:
-        """The softphone says the call was answered: its card is the one to show."""
+        """The softphone says the call was answered: its card is the one to show (the card it
+        replaces, if still to log, stays one click away)."""
         call_id = self._guard(lambda: self.desk.current_call(raw))
-        if call_id is not None and (self.card is None or self.card.call_id != call_id):
-            self.show_call(call_id)
-        if call_id is not None:
-            self.callActive.emit(True)
+        if call_id is None:
+            return
+        if self.card is None or self.card.call_id != call_id:
+            self._show_in_place_of_current(call_id)
+        self.callActive.emit(True)
 
     def call_ended(self, raw: str) -> None:
         """The softphone says the call ended: its duration is recorded; the card stays."""
         ended = self._guard(lambda: self.desk.end_call(raw or None))
-        if ended is None:
-            return
-        if self.card is not None and self.card.call_id == ended.id and ended.outcome is None:
+        if ended is None or self.card is None or self.card.call_id != ended.id:
+            return  # a call waiting in the background ended: the one on screen goes on
+        if ended.outcome is None:
             seconds = ended.duration_seconds or 0
             self.show_notice(
                 self.tr("The call ended after {time}. Log how it went: keys 1–7.").format(
@@ -516,6 +527,11 @@ class CardView(QWidget):
                 )
             )
         self.callActive.emit(False)
+
+    def hold_keys(self, seconds: float | None = None) -> None:
+        """For a moment after a call took the keyboard from another program, digits the rep
+        was typing there do not log an outcome here (clicks do)."""
+        self._keys_from = time.monotonic() + (KEY_HOLD_SECONDS if seconds is None else seconds)
 
     def show_notice(self, text: str) -> None:
         """A short, non-blocking line above the card (hidden again by the next notice-free card)."""
@@ -704,7 +720,11 @@ class CardView(QWidget):
         """1–7 log an outcome, Ctrl+Z undoes it; True when the key was used."""
         text = event.text()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if self.card is not None and not modifiers and len(text) == 1 and "1" <= text <= str(len(OUTCOMES)):
+        digit = not modifiers and len(text) == 1 and "1" <= text <= str(len(OUTCOMES))
+        if digit and time.monotonic() < self._keys_from:
+            event.accept()  # typed for the program the call took the keyboard from
+            return True
+        if self.card is not None and digit:
             self.log_outcome(OUTCOMES[int(text) - 1])
             event.accept()
             return True

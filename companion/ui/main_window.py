@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QToolButton, QWidget
 
 from companion import numbers
 from companion.book import Book
+from companion.card import Card
 from companion.config import Settings
 from companion.desk import Desk
 from companion.integrations import dial
@@ -125,30 +126,54 @@ class MainWindow(QMainWindow):
 
     # --- events from outside --------------------------------------------------------------
 
-    def handle_event(self, event: Event) -> None:
+    def handle_event(self, event: Event) -> str | None:
         """An event handed over by another ``companion`` process (a softphone hook, a phone
-        link, a second start) or by the OS (a link opened on macOS)."""
+        link, a second start) or by the OS (a link opened on macOS). Returns why it could not
+        be taken (the call not recorded), or None."""
         self.tracer.mark("event_received", kind=event.event, sent_ns=event.sent_ns)
         if event.event == "show":
+            self._update_tolog_title()
             self.bring_to_front()
         elif event.event in ("incoming", "outgoing"):
             direction = Direction.IN if event.event == "incoming" else Direction.OUT
-            self.incoming_event(event.caller, direction)
+            card = self.incoming_event(event.caller, direction, from_outside=True)
+            if card is None:
+                return self.card.error.text() or "not recorded"
             if event.link:
-                self.dial_after_link()
+                self.dial_after_link(card)
         elif event.event == "answered":
             self.tabs.setCurrentWidget(self.card)
             self.card.call_answered(event.caller)
         elif event.event == "ended":
             self.card.call_ended(event.caller)
             self._update_tolog_title()
+        return None
 
-    def incoming_event(self, raw: str, direction: Direction | str) -> None:
-        """A number rang in or is being dialled: card first, focus on it, raise the window."""
+    def unreachable(self, why: str) -> None:
+        """Hooks cannot reach this window (its channel could not be opened): say so."""
+        self.card.show_notice(self.tr("Softphones cannot reach this window: {why}").format(why=why or "?"))
+
+    def show_recorded_call(self, call_id: int) -> None:
+        """A hook recorded the call, then started this window: its card, as if it rang here."""
         self.tabs.setCurrentWidget(self.card)
-        self.card.show_event(raw, direction)
+        if self.card.show_call(call_id) is not None:
+            self.card.callActive.emit(True)
         self._update_tolog_title()
         self.bring_to_front()
+
+    def incoming_event(
+        self, raw: str, direction: Direction | str, *, from_outside: bool = False
+    ) -> Card | None:
+        """A number rang in or is being dialled: card first, focus on it, raise the window.
+        From outside (a softphone), digits typed in the next moment were meant for the program
+        the rep was in: they do not log an outcome."""
+        self.tabs.setCurrentWidget(self.card)
+        card = self.card.show_event(raw, direction)
+        if card is not None and from_outside:
+            self.card.hold_keys()
+        self._update_tolog_title()
+        self.bring_to_front()
+        return card
 
     def apply_integrations(self) -> None:
         """Start or stop the local web address and the clipboard watch as the settings say."""
@@ -185,19 +210,26 @@ class MainWindow(QMainWindow):
         self.handle_event(Event(event, number=number, name=name))
 
     def _copied_number(self, text: str) -> None:
-        """A phone number was copied somewhere: its card, without taking the keyboard away."""
+        """A phone number was copied somewhere: its card, without taking the keyboard away —
+        unless a call still to log is on the card: that stays, the number waits in the box."""
         self.tabs.setCurrentWidget(self.card)
+        shown = self.card.card
+        if shown is not None and shown.call_id is not None and self.card.current_log is None:
+            self.card.search.setText(text)
+            self.card.show_notice(
+                self.tr("Copied {number}: press Enter in the number box for its card.").format(number=text)
+            )
+            return
         self.card.show_number(text)
         if self.isMinimized():
             self.showNormal()
         self.show()
         self.raise_()
 
-    def dial_after_link(self) -> None:
+    def dial_after_link(self, card: Card) -> None:
         """A phone link was clicked and this app is the link handler: the card is shown, now
         the softphone dials (never the OS link handler: that would be us again)."""
-        card = self.card.card
-        if card is None or self.settings.dial_handoff in ("", "none"):
+        if self.settings.dial_handoff in ("", "none"):
             return
         number = card.number.e164 or card.number.key
         if not number:

@@ -45,6 +45,7 @@ class SettingsView(QWidget):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
+        self._problem = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -184,13 +185,17 @@ class SettingsView(QWidget):
             return
         language_changed = new.lang != self.settings.lang
         self.settings = new
+        self._problem = False
         self.settingsChanged.emit(new)
+        if self._problem:  # saved, but something it turned on did not start: that is the news
+            return
         text = self.tr("Saved.")
         if language_changed:
             text += " " + self.tr("The new language applies when you restart Call Companion.")
         self._say(text, ok_colour())
 
     def show_problem(self, text: str) -> None:
+        self._problem = True
         self._say(text, warning_colour())
 
     def _said(self, text: str, problem: bool) -> None:

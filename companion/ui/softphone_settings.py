@@ -148,6 +148,7 @@ class SoftphoneSettings(QWidget):
         for widget in (self.http, self.port):
             widget.blockSignals(True)
         self.http.setChecked(settings.http_hook)
+        self.token = settings.http_token
         self.port.setValue(settings.http_port or DEFAULT_PORT)
         for widget in (self.http, self.port):
             widget.blockSignals(False)
@@ -160,12 +161,11 @@ class SoftphoneSettings(QWidget):
 
     def current(self, settings: Settings) -> Settings:
         """``settings`` with this page's values (a token is made when the address is turned on)."""
-        token = settings.http_token or (new_token() if self.http.isChecked() else "")
         return replace(
             settings,
             http_hook=self.http.isChecked(),
             http_port=0 if self.port.value() == DEFAULT_PORT else self.port.value(),
-            http_token=token,
+            http_token=self.token,
             dial_handoff=str(self.handoff.currentData()),
             dial_program=self.program.text().strip(),
             dial_template=self.template.text().strip(),
@@ -188,9 +188,8 @@ class SoftphoneSettings(QWidget):
             if kind == "jitsi":
                 return softphones.jitsi_command(self.argv)
             if kind == "url":
-                token = self.settings.http_token or self.tr("(made when you save)")
                 return "\n".join(
-                    softphones.hook_url(event, port=self.port.value(), token=token, number="NUMBER")
+                    softphones.hook_url(event, port=self.port.value(), token=self.token, number="NUMBER")
                     for event in softphones.HOOK_EVENTS
                 )
             return "\n".join(
@@ -200,6 +199,8 @@ class SoftphoneSettings(QWidget):
             return str(exc)
 
     def _show_setup(self, *_args: object) -> None:
+        if self.http.isChecked() and not self.token:
+            self.token = new_token()  # the address shown is the one that will work
         kind = self.kind()
         self.steps.setText("\n".join(f"{i}. {text}" for i, text in enumerate(softphones.steps(kind), 1)))
         text = self.setup_text()

@@ -688,6 +688,7 @@ You can also type or paste a number above.</source>
         <name>KindStrip</name>
         <message>
             <source>Kind of call</source>
+            <extracomment>after a call from outside took the keyboard, digits this soon were typed for another program</extracomment>
             <translation>Вид звонка</translation>
         </message>
     </context>
@@ -724,6 +725,14 @@ You can also type or paste a number above.</source>
         <message>
             <source>Keep on top of other windows</source>
             <translation>Поверх других окон</translation>
+        </message>
+        <message>
+            <source>Softphones cannot reach this window: {why}</source>
+            <translation>Софтфоны не могут связаться с этим окном: {why}</translation>
+        </message>
+        <message>
+            <source>Copied {number}: press Enter in the number box for its card.</source>
+            <translation>Скопирован номер {number}: нажмите Enter в поле номера, чтобы увидеть его карточку.</translation>
         </message>
         <message>
             <source>Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is in History (double-click a call) and Contacts (Call).</source>
@@ -990,10 +999,6 @@ You can also type or paste a number above.</source>
         <message>
             <source>A phone number copied in any program shows its card here</source>
             <translation>Номер телефона, скопированный в любой программе, сразу показывает здесь свою карточку</translation>
-        </message>
-        <message>
-            <source>(made when you save)</source>
-            <translation>(появится после сохранения)</translation>
         </message>
         <message>
             <source>Turn on the local web address below first.</source>

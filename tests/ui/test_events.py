@@ -12,10 +12,11 @@ from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from companion.config import Settings
-from companion.desk import Desk
+from companion.desk import BadInput, Desk
 from companion.integrations import dial, softphones
 from companion.ipc import Event
 from companion.store.models import Call
+from companion.ui import card_view
 from companion.ui.app import UrlOpenFilter
 from companion.ui.main_window import MainWindow
 from companion.ui.trace import Tracer
@@ -37,6 +38,12 @@ def make_window(qtbot, desk: Desk, tmp_path: Path, settings: Settings) -> MainWi
     win.resize(380, 720)
     win.show()
     return win
+
+
+@pytest.fixture(autouse=True)
+def _no_key_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests press keys at once; the hold after an outside event has its own test."""
+    monkeypatch.setattr(card_view, "KEY_HOLD_SECONDS", 0.0)
 
 
 @pytest.fixture
@@ -68,13 +75,70 @@ def test_a_hook_event_records_the_call_and_puts_the_card_up_front(window: MainWi
     assert window.on_top()
 
 
+def test_digits_typed_for_another_program_as_a_call_rings_do_not_log(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.card.hold_keys(60)  # as an outside event does, for a moment
+    window.handle_event(Event("incoming", number=IVAN))
+    window.card.hold_keys(60)
+    qtbot.keyClick(window.card, "3")
+    assert window.card.current_log is None and Call.get(Call.id == 1).outcome is None
+    window.card.hold_keys(0)
+    qtbot.keyClick(window.card, "3")
+    assert Call.get(Call.id == 1).outcome == "not_interested"
+
+
+def test_a_call_from_outside_holds_the_digits_for_a_moment(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(card_view, "KEY_HOLD_SECONDS", 30.0)
+    window.handle_event(Event("incoming", number=IVAN))
+    assert window.card._keys_from > 0
+    window.card._keys_from = 0.0
+    window.incoming_event("+78125551234", "in")  # from inside the window: no hold
+    assert window.card._keys_from == 0.0
+
+
 def test_answered_brings_back_the_card_of_that_call(window: MainWindow) -> None:
     window.handle_event(Event("incoming", number=IVAN))
     first = window.card.card
     window.handle_event(Event("incoming", number="+78125551234"))
+    second = window.card.card
+    window.card.note.setText("second caller's note")
     window.handle_event(Event("answered", number=IVAN))
-    assert window.card.card is not None and first is not None
+    assert window.card.card is not None and first is not None and second is not None
     assert window.card.card.call_id == first.call_id
+    # the card it replaced keeps its note and stays one click away
+    assert Call.get_by_id(second.call_id).note == "second caller's note"
+    assert window.card.other_card is not None and window.card.other_card.call_id == second.call_id
+
+
+def test_a_waiting_call_that_ends_leaves_the_shown_call_on_top(window: MainWindow) -> None:
+    window.handle_event(Event("incoming", number=IVAN))
+    window.handle_event(Event("incoming", number="+78125551234"))
+    window.handle_event(Event("ended", number=IVAN))
+    assert window.on_top()
+    window.handle_event(Event("ended", number="+78125551234"))
+    assert not window.on_top()
+
+
+def test_a_call_that_cannot_be_recorded_is_refused_not_acknowledged(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, dialled: list[tuple[str, str, str, str]]
+) -> None:
+    window.handle_event(Event("incoming", number=IVAN))
+    window.settings = replace(window.settings, dial_handoff="microsip", dial_program="microsip.exe")
+
+    def locked(*_args: object) -> None:
+        raise BadInput("Not saved: database is locked")
+
+    monkeypatch.setattr(window.desk, "begin_call", locked)
+    error = window.handle_event(Event("outgoing", number="tel:+78125551234", link=True))
+    assert error is not None and "Not saved" in error
+    assert dialled == []  # and above all not the previous caller's number
+
+
+def test_a_name_without_a_number_still_ends_the_call(window: MainWindow) -> None:
+    window.handle_event(Event("incoming", number=IVAN))
+    assert window.handle_event(Event("ended", name="Ivan")) is None
+    assert Call.get(Call.id == 1).ended is not None
 
 
 def test_ended_records_the_duration_and_asks_for_the_outcome(window: MainWindow, clock) -> None:  # type: ignore[no-untyped-def]
@@ -222,6 +286,18 @@ def test_the_local_web_address_runs_only_when_turned_on(qtbot, window: MainWindo
     assert window.http_hook is None and not hook.listening
 
 
+def test_a_number_copied_during_a_call_does_not_replace_its_card(window: MainWindow) -> None:
+    window._settings_changed(replace(window.settings, clipboard_watch=True))
+    window.handle_event(Event("incoming", number=IVAN))
+    live = window.card.card
+    assert window.clipboard_watch is not None and live is not None
+    window.clipboard_watch.numberCopied.emit("+7 812 555-12-34")
+    assert window.card.card is live
+    assert window.card.search.text() == "+7 812 555-12-34"
+    assert "Enter" in window.card.notice.text()
+    window._settings_changed(replace(window.settings, clipboard_watch=False))
+
+
 def test_a_copied_number_shows_its_card_without_recording_a_call(window: MainWindow) -> None:
     window._settings_changed(replace(window.settings, clipboard_watch=True))
     watch = window.clipboard_watch
@@ -315,3 +391,30 @@ def test_a_dial_hand_off_that_cannot_work_is_not_saved(window: MainWindow) -> No
     view.save()
     assert window.saved == []  # type: ignore[attr-defined]
     assert "empty" in view.message.text()
+
+
+def test_the_address_shown_carries_the_key_it_will_answer_to(window: MainWindow) -> None:
+    page = window.settings_view.softphone
+    page.softphone.setCurrentIndex(page.softphone.findData("url"))
+    page.http.setChecked(True)
+    assert page.token and f"token={page.token}" in page.lines.toPlainText()
+    shown = page.lines.toPlainText()
+    window.settings_view.save()
+    assert window.saved[-1].http_token == page.token  # type: ignore[attr-defined]
+    assert page.lines.toPlainText() == shown
+    window._settings_changed(replace(window.saved[-1], http_hook=False))  # type: ignore[attr-defined]
+
+
+def test_a_port_in_use_is_said_instead_of_saved(window: MainWindow) -> None:
+    from PySide6.QtNetwork import QHostAddress, QTcpServer
+
+    taken = QTcpServer()
+    assert taken.listen(QHostAddress.SpecialAddress.LocalHost, 0)
+    page = window.settings_view.softphone
+    page.http.setChecked(True)
+    page.port.setValue(taken.serverPort())
+    window.settings_view.save()
+    assert window.http_hook is None
+    message = window.settings_view.message.text()
+    assert str(taken.serverPort()) in message and "Saved" not in message
+    taken.close()
