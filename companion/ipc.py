@@ -238,9 +238,41 @@ def server_name(config: Path | None = None) -> str:
     """What ``QLocalServer.listen`` and the client take: a socket path, or a pipe name."""
     key = instance_key(config)
     if sys.platform == "win32":  # pragma: no cover - Windows only
-        user = hashlib.sha256(_user().encode()).hexdigest()[:8]
-        return f"call-companion-{user}-{key}"
+        return f"call-companion-{channel_secret(channel_dir(create=True), key)}"
     return str(channel_dir() / f"{key}.sock")
+
+
+def channel_secret(folder: Path, key: str) -> str:
+    """A random part of the pipe name, kept in the user's own folder (on Windows pipe names are
+    one namespace for all users: a name others can work out, they could take first)."""
+    path = folder / f"{key}.secret"
+    found = _read_secret(path)
+    if found:
+        return found
+    import secrets
+
+    secret = secrets.token_hex(16)
+    try:
+        with open(path, "x", encoding="ascii") as fh:  # the first one to write it wins
+            fh.write(secret)
+        return secret
+    except FileExistsError:
+        found = _read_secret(path)  # written by another process just now: theirs
+        if found:
+            return found
+    except OSError:
+        return hashlib.sha256(f"{_user()}\0{key}".encode()).hexdigest()[:32]
+    with contextlib.suppress(OSError):  # damaged: a new one
+        path.write_text(secret, encoding="ascii")
+    return secret
+
+
+def _read_secret(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if len(text) == 32 and all(c in "0123456789abcdef" for c in text) else None
 
 
 def lock_path(config: Path | None = None) -> Path:
@@ -269,10 +301,11 @@ def deliver(event: Event, *, timeout: float = REPLY_TIMEOUT, config: Path | None
 def _let_the_window_take_focus() -> None:  # pragma: no cover - Windows only
     """Windows lets only the foreground process (and what it started: the softphone runs us)
     bring a window forward; pass that right on, so the card gets the keyboard and 1–7 log."""
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError, AttributeError, ValueError, IndexError):
         import ctypes
 
-        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # type: ignore[attr-defined]  # ASFW_ANY
+        pid = int(lock_path().read_text(encoding="utf-8").split()[0])  # the window's (QLockFile)
+        ctypes.windll.user32.AllowSetForegroundWindow(pid)  # type: ignore[attr-defined]
 
 
 def _deliver_unix(path: str, line: bytes, timeout: float) -> Reply | None:

@@ -177,3 +177,12 @@ def test_hook_command_lines_are_read_without_the_full_cli(argv: list[str], expec
 )
 def test_anything_else_goes_to_the_full_command_line(argv: list[str]) -> None:
     assert hook_event(argv) is None
+
+
+def test_the_windows_pipe_name_has_a_secret_only_the_user_can_read(tmp_path: Path) -> None:
+    first = ipc.channel_secret(tmp_path, "abc")
+    assert len(first) == 32 and int(first, 16) >= 0
+    assert ipc.channel_secret(tmp_path, "abc") == first  # the hook finds the window's
+    assert ipc.channel_secret(tmp_path, "other") != first
+    (tmp_path / "abc.secret").write_text("not a secret", encoding="ascii")
+    assert ipc.channel_secret(tmp_path, "abc") != "not a secret"
