@@ -79,11 +79,29 @@ def window_pid() -> int | None:
         return None
 
 
+def our_processes(config: str) -> list[int]:
+    """Every process started with this test's settings file (windows a hook started too)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"COMPANION_CONFIG={config}".encode() in environ:
+            found.append(int(entry.name))
+    return found
+
+
 @pytest.fixture(autouse=True)
 def _no_window_left(env: dict[str, str]) -> Iterator[None]:
     yield
+    pids = set(our_processes(env["COMPANION_CONFIG"]))
     pid = window_pid()
     if pid:
+        pids.add(pid)
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
 
