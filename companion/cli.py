@@ -133,7 +133,9 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--lang", default=default, choices=i18n.LANGUAGES, help="language of the output")
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, *, offered: bool = False) -> int:
+    """``offered``: the quick path of ``launch`` has just offered this event to a window and
+    none took it (it is not offered, nor waited for, twice)."""
     out = out or sys.stdout
     args_list = list(sys.argv[1:] if argv is None else argv)
     url_args = _url_as_command(args_list)
@@ -149,7 +151,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 code=args.region
             )
         )
-    if (args.command in HOOK_COMMANDS and not getattr(args, "json", False)) or args.command is None:
+    wants_window = args.command in HOOK_COMMANDS and not getattr(args, "json", False)
+    if (wants_window or args.command is None) and not offered:
         handed = _hand_over(args)
         if handed is not None:
             return handed
@@ -497,13 +500,13 @@ def _print_json(value: object, out: TextIO) -> None:
     print(json.dumps(value, ensure_ascii=not utf), file=out)
 
 
-def entry() -> None:
+def entry(*, offered: bool = False) -> None:
     # a console or pipe in a legacy code page (cp1252, cp866) cannot show every name: show a
     # replacement character rather than fail after the work is done
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    sys.exit(main())
+    sys.exit(main(offered=offered))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ MAX_NAME = 256
 MAX_DB = 1024
 #: what of a display name travels with the number to the card
 MAX_SHOWN_NAME = 100
+#: the longest text ``numbers.parse`` takes (its MAX_INPUT; not imported: a hook stays light)
+MAX_CALLER = 256
 #: events the window understands: the softphone's four, and "show" (a second plain start)
 EVENTS = ("incoming", "outgoing", "answered", "ended", "show")
 #: how long a hook waits for the window's answer (the window records the call first, and the
@@ -66,6 +68,8 @@ class Event:
     link: bool = False
     #: ``time.monotonic_ns()`` when the sender started handing it over (for the trace)
     sent_ns: int = 0
+    #: with "show": a call the sender recorded itself, to be shown
+    call: int | None = None
 
     def __post_init__(self) -> None:
         # a softphone's text may carry line breaks or escape codes: spaces travel instead; a
@@ -78,10 +82,11 @@ class Event:
     def caller(self) -> str:
         """The number with a display name given apart from it, as a SIP header carries both
         (``"Ivan" <104>``), so the card can offer the name when saving an unknown caller."""
-        name = " ".join(self.name.replace('"', "").replace("<", "").replace(">", "").split())[:MAX_SHOWN_NAME]
-        if not name or not self.number or "<" in self.number:
+        room = min(MAX_SHOWN_NAME, MAX_CALLER - len(self.number) - len('"" <>'))
+        name = " ".join(self.name.replace('"', "").replace("<", "").replace(">", "").split())[: max(room, 0)]
+        if not name.strip() or not self.number or "<" in self.number:
             return self.number
-        return f'"{name}" <{self.number}>'
+        return f'"{name.strip()}" <{self.number}>'
 
     def to_line(self) -> bytes:
         data = {"v": PROTOCOL, "event": self.event, "number": self.number, "name": self.name}
@@ -89,6 +94,8 @@ class Event:
             data["db"] = self.db
         if self.link:
             data["link"] = True
+        if self.call is not None:
+            data["call"] = self.call
         data["sent_ns"] = self.sent_ns or time.monotonic_ns()
         line = json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
         if len(line) > MAX_MESSAGE:
@@ -118,9 +125,12 @@ class Event:
             raise MessageError("db is not a short text")
         link = data.get("link", False)
         sent = data.get("sent_ns", 0)
+        call = data.get("call")
         if not isinstance(link, bool) or not isinstance(sent, int) or isinstance(sent, bool):
             raise MessageError("link or sent_ns of the wrong type")
-        return cls(event=event, number=number, name=name, db=db, link=link, sent_ns=sent)
+        if call is not None and (not isinstance(call, int) or isinstance(call, bool) or call < 1):
+            raise MessageError("call is not a call number")
+        return cls(event=event, number=number, name=name, db=db, link=link, sent_ns=sent, call=call)
 
 
 def _printable(text: str) -> str:
@@ -257,9 +267,11 @@ def channel_secret(folder: Path, key: str) -> str:
             fh.write(secret)
         return secret
     except FileExistsError:
-        found = _read_secret(path)  # written by another process just now: theirs
-        if found:
-            return found
+        for _ in range(20):  # another process made it just now: wait for its write
+            found = _read_secret(path)
+            if found:
+                return found
+            time.sleep(0.01)
     except OSError:
         return hashlib.sha256(f"{_user()}\0{key}".encode()).hexdigest()[:32]
     with contextlib.suppress(OSError):  # damaged: a new one
@@ -371,8 +383,16 @@ def usable() -> bool:
 
 def window_starting(config: Path | None = None) -> bool:
     """A live process holds the window's lock: a window that is starting (or listens)."""
-    if sys.platform == "win32":  # pragma: no cover - Windows only: Qt's lock, no pid check here
-        return False
+    if _deaf_marker(config).exists():
+        return False  # the window holds the lock but cannot listen: do not wait for it
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        try:  # Qt keeps its lock file open without write sharing while it holds it
+            with open(lock_path(config), "r+b"):
+                return False
+        except PermissionError:
+            return True
+        except OSError:
+            return False
     try:
         pid = int(lock_path(config).read_text(encoding="utf-8").split()[0])
     except (OSError, ValueError, IndexError, ChannelError):
@@ -384,6 +404,23 @@ def window_starting(config: Path | None = None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _deaf_marker(config: Path | None = None) -> Path:
+    try:
+        return channel_dir() / f"{instance_key(config)}.deaf"
+    except ChannelError:
+        return Path(os.devnull + ".none")
+
+
+def mark_deaf(deaf: bool, config: Path | None = None) -> None:
+    """The window says whether it holds the lock without listening (hooks then do not wait)."""
+    marker = _deaf_marker(config)
+    with contextlib.suppress(OSError):
+        if deaf:
+            marker.write_text("1", encoding="ascii")
+        else:
+            marker.unlink(missing_ok=True)
 
 
 def deliver_with_retry(event: Event, *, seconds: float, config: Path | None = None) -> Reply | None:

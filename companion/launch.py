@@ -103,4 +103,4 @@ def entry() -> None:
             sys.exit(0 if reply.ok else 2)
     from companion.cli import entry as full_entry
 
-    full_entry()
+    full_entry(offered=event is not None)  # no window took it: the full CLI does not ask again

@@ -92,3 +92,28 @@ def test_ruff_format_is_clean() -> None:
 def test_core_modules_pass_strict_type_checks() -> None:
     result = subprocess.run([*_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_signals_to_python_slots_keep_python_objects_alive() -> None:
+    """PySide6 6.12.0 dropped a reference to the slot's result and to ``emit()``'s own on every
+    signal: on Python 3.11 the window aborted ("deallocating None") after enough signals. An
+    upgrade that brings it back fails here, not on a rep's desk after lunch."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Sender(QObject):
+        flag = Signal(bool)
+        number = Signal(int)
+
+    class Receiver(QObject):
+        def slot(self, _value: object) -> None:
+            pass
+
+    sender, receiver = Sender(), Receiver()
+    sender.flag.connect(receiver.slot)
+    sender.number.connect(receiver.slot)
+    before = (sys.getrefcount(None), sys.getrefcount(False), sys.getrefcount(True))
+    for _ in range(200):
+        sender.flag.emit(False)
+        sender.number.emit(1)
+    after = (sys.getrefcount(None), sys.getrefcount(False), sys.getrefcount(True))
+    assert all(b - a < 50 for a, b in zip(after, before, strict=True)), (before, after)

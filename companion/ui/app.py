@@ -16,7 +16,8 @@ from companion import i18n
 from companion.config import APP_AUTHOR, APP_NAME, Settings, config_path
 from companion.desk import Desk
 from companion.instance import InstanceServer, Start
-from companion.ipc import MAX_NUMBER, Event, deliver_with_retry
+from companion.ipc import MAX_NUMBER, Event, mark_deaf
+from companion.launch import hand_over
 from companion.ui.icons import icon
 from companion.ui.main_window import MainWindow
 from companion.ui.trace import Tracer
@@ -132,8 +133,8 @@ def run_window(
     start_log()
     server = InstanceServer(database)
     started = server.lock()
-    if started is Start.TAKEN:
-        return _hand_to_other(pending or Event("show"))
+    if started is Start.TAKEN:  # another window is open (or opening): it shows ours
+        return _hand_to_other(pending or Event("show", call=call_id))
     if isinstance(app, CompanionApp):
         opened = app.links
     else:  # a QApplication made by someone else (a test, an embedding): filter its events
@@ -151,19 +152,23 @@ def run_window(
     if pending is not None:
         window.handle_event(pending)
     # only now do hooks get through (they wait while we hold the lock): events in order
-    if started is not Start.LISTENING or not server.listen():
+    deaf = started is not Start.LISTENING or not server.listen()
+    mark_deaf(deaf)
+    if deaf:
         window.unreachable(server.problem)
     opened.release()
     try:
         return app.exec()
     finally:
         server.stop()
+        if deaf:
+            mark_deaf(False)
         QThreadPool.globalInstance().waitForDone(2000)
 
 
 def _hand_to_other(event: Event) -> int:
     """Another process of this user holds the window's lock: it is starting or running."""
-    reply = deliver_with_retry(event, seconds=10)
+    reply = hand_over(event)  # waits only while that window is starting
     if reply is not None and reply.ok:
         return 0
     why = reply.error if reply is not None else "it does not answer"

@@ -514,19 +514,35 @@ class CardView(QWidget):
             self._show_in_place_of_current(call_id)
         self.callActive.emit(True)
 
-    def call_ended(self, raw: str) -> None:
-        """The softphone says the call ended: its duration is recorded; the card stays."""
-        ended = self._guard(lambda: self.desk.end_call(raw or None))
-        if ended is None or self.card is None or self.card.call_id != ended.id:
-            return  # a call waiting in the background ended: the one on screen goes on
-        if ended.outcome is None:
-            seconds = ended.duration_seconds or 0
-            self.show_notice(
-                self.tr("The call ended after {time}. Log how it went: keys 1–7.").format(
-                    time=f"{seconds // 60}:{seconds % 60:02d}"
+    def call_ended(self, raw: str) -> str | None:
+        """The softphone says the call ended: its duration is recorded; the card stays.
+        Returns why the end could not be recorded, or None."""
+        try:
+            ended = self.desk.end_call(raw or None)
+        except BadInput as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return str(exc)
+        shown = self.card
+        if ended is not None and shown is not None and shown.call_id == ended.id:
+            if ended.outcome is None:
+                seconds = ended.duration_seconds or 0
+                self.show_notice(
+                    self.tr("The call ended after {time}. Log how it went: keys 1–7.").format(
+                        time=f"{seconds // 60}:{seconds % 60:02d}"
+                    )
                 )
-            )
-        self.callActive.emit(False)
+            self.callActive.emit(False)
+        elif shown is None or shown.call_id is None or not self.is_live(shown):
+            self.callActive.emit(False)  # no call on screen goes on: nothing to stay on top for
+        return None
+
+    def is_live(self, card: Card) -> bool:
+        """The card's call is still in progress (rang or dialled, not ended)."""
+        return (
+            card.call_id is not None
+            and self._guard(lambda: self.desk.current_call(card.input)) == card.call_id
+        )
 
     def hold_keys(self, seconds: float | None = None) -> None:
         """For a moment after a call took the keyboard from another program, digits the rep

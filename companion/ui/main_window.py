@@ -132,8 +132,11 @@ class MainWindow(QMainWindow):
         be taken (the call not recorded), or None."""
         self.tracer.mark("event_received", kind=event.event, sent_ns=event.sent_ns)
         if event.event == "show":
-            self._update_tolog_title()
-            self.bring_to_front()
+            if event.call is not None:
+                self.show_recorded_call(event.call)
+            else:
+                self._update_tolog_title()
+                self.bring_to_front()
         elif event.event in ("incoming", "outgoing"):
             direction = Direction.IN if event.event == "incoming" else Direction.OUT
             card = self.incoming_event(event.caller, direction, from_outside=True)
@@ -145,8 +148,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.card)
             self.card.call_answered(event.caller)
         elif event.event == "ended":
-            self.card.call_ended(event.caller)
+            error = self.card.call_ended(event.caller)
             self._update_tolog_title()
+            return error
         return None
 
     def unreachable(self, why: str) -> None:
@@ -156,8 +160,11 @@ class MainWindow(QMainWindow):
     def show_recorded_call(self, call_id: int) -> None:
         """A hook recorded the call, then started this window: its card, as if it rang here."""
         self.tabs.setCurrentWidget(self.card)
-        if self.card.show_call(call_id) is not None:
-            self.card.callActive.emit(True)
+        card = self.card.show_call(call_id)
+        if card is not None:
+            self.card.hold_keys()
+            if self.card.is_live(card):  # it may have ended while the window was starting
+                self.card.callActive.emit(True)
         self._update_tolog_title()
         self.bring_to_front()
 
