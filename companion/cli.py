@@ -133,15 +133,23 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--lang", default=default, choices=i18n.LANGUAGES, help="language of the output")
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, *, offered: bool = False) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    *,
+    offered: bool = False,
+    alone: bool = False,
+) -> int:
     """``offered``: the quick path of ``launch`` has just offered this event to a window and
-    none took it (it is not offered, nor waited for, twice)."""
+    none took it (it is not offered, nor waited for, twice); ``alone``: the window that is open
+    runs on another database, so a call is recorded and printed here, with no window."""
     out = out or sys.stdout
     args_list = list(sys.argv[1:] if argv is None else argv)
     url_args = _url_as_command(args_list)
     parser = build_parser()
     args = parser.parse_args(url_args)
     args.link = url_args != args_list
+    args.alone = alone
     settings = load_settings()
     overrides = {k: v for k, v in (("region", args.region), ("rep", args.rep), ("lang", args.lang)) if v}
     settings = Settings(**{**settings.__dict__, **overrides}).resolved()
@@ -187,12 +195,13 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
         card = desk.lookup(args.number, args.direction)
         _print_card(card, out, as_json=args.json)
     elif command in ("incoming", "outgoing"):
-        if args.link and not args.json and usable():  # a link with no window: we become it
+        windowed = not args.json and not args.alone and usable()
+        if args.link and windowed:  # a phone link with no window: this process becomes it
             return _window(desk, target, pending=_event(args))
         # recorded here and now, so the call is kept whatever becomes of the window
         card = desk.begin_call(_event(args).caller, "in" if command == "incoming" else "out")
         # a window in its own process shows it: the softphone waits for this one to exit
-        if not args.json and usable() and card.call_id is not None and _start_window(args, card.call_id):
+        if windowed and card.call_id is not None and _start_window(args, card.call_id):
             return 0
         _print_card(card, out, as_json=args.json)
     elif command == "answered":
@@ -294,6 +303,9 @@ def _hand_over(args: argparse.Namespace) -> int | None:
     except MessageError as exc:
         return _fail(str(exc))
     if reply is None:
+        return None
+    if reply.elsewhere and args.command in HOOK_COMMANDS:
+        args.alone = True  # the open window is on another database: the call is ours to keep
         return None
     return 0 if reply.ok else _fail(reply.error)
 
@@ -500,13 +512,13 @@ def _print_json(value: object, out: TextIO) -> None:
     print(json.dumps(value, ensure_ascii=not utf), file=out)
 
 
-def entry(*, offered: bool = False) -> None:
+def entry(*, offered: bool = False, alone: bool = False) -> None:
     # a console or pipe in a legacy code page (cp1252, cp866) cannot show every name: show a
     # replacement character rather than fail after the work is done
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    sys.exit(main(offered=offered))
+    sys.exit(main(offered=offered, alone=alone))
 
 
 if __name__ == "__main__":

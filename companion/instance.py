@@ -169,7 +169,7 @@ class InstanceServer(QObject):
             return
         if event.db is not None and not same_database(event.db, self.database):
             why = f"Call Companion is already open on {self.database}; close it to use {event.db}."
-            self._answer(sock, ipc.Reply(False, why))
+            self._answer(sock, ipc.Reply(False, why, elsewhere=True))
             return
         # taken (the call recorded) before "ok" goes back: an acknowledged call is never lost
         error = None

@@ -158,11 +158,15 @@ class Reply:
     #: the event was sent but no answer came: the window may still record it, so it must not
     #: be sent again nor recorded elsewhere
     unanswered: bool = False
+    #: the window runs on another database: the sender records the call in its own
+    elsewhere: bool = False
 
     def to_line(self) -> bytes:
         data: dict[str, object] = {"ok": self.ok}
         if self.error:
             data["error"] = self.error
+        if self.elsewhere:
+            data["elsewhere"] = True
         return json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
 
     @classmethod
@@ -174,7 +178,9 @@ class Reply:
         if not isinstance(data, dict) or not isinstance(data.get("ok"), bool):
             return cls(False, "the window answered something unreadable")
         error = data.get("error", "")
-        return cls(data["ok"], error if isinstance(error, str) else "")
+        return cls(
+            data["ok"], error if isinstance(error, str) else "", elsewhere=data.get("elsewhere") is True
+        )
 
 
 # --- where the channel is -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from companion import ipc
 
@@ -77,7 +78,13 @@ def absolute(db: str) -> str:
 
 
 def hand_over(event: ipc.Event) -> ipc.Reply | None:
-    """``ipc.deliver``, waiting for a window that is still starting up; None: no window."""
+    """``ipc.deliver``, waiting for a window that is still starting up; None: no window.
+    The event names the database it is for (the default one unless ``--db`` said otherwise),
+    so a window open on another one (the demo) does not take calls meant for this one."""
+    if event.db is None:
+        from companion.paths import default_database
+
+        event = replace(event, db=absolute(default_database()))
     reply = ipc.deliver(event)
     if reply is None and ipc.window_starting():
         reply = ipc.deliver_with_retry(event, seconds=3)
@@ -97,6 +104,10 @@ def entry() -> None:
             reply = hand_over(event)
         except ipc.MessageError:
             reply = None
+        if reply is not None and reply.elsewhere and event.event != "show":
+            from companion.cli import entry as full_entry
+
+            full_entry(offered=True, alone=True)  # recorded in its own database, here
         if reply is not None:  # sent: never sent again, nor recorded here (it would be twice)
             if not reply.ok:
                 print(f"companion: {reply.error}", file=sys.stderr)

@@ -245,12 +245,30 @@ def test_a_storm_of_hooks_loses_no_call(env: dict[str, str], trace: Trace) -> No
     assert trace.count("ready") == 1
 
 
-def test_a_hook_naming_another_database_is_told_so(env: dict[str, str], trace: Trace, tmp_path: Path) -> None:
+def test_a_call_for_another_database_is_kept_in_that_one(
+    env: dict[str, str], trace: Trace, tmp_path: Path
+) -> None:
+    """The open window is the demo (or any other database): a real call is not recorded in it,
+    nor lost, but kept in its own database, printed here, and in "To log" there later."""
     start_window(env, trace)
-    result = hook(env, "--db", str(tmp_path / "other.sqlite3"), "incoming", "104")
-    assert result.returncode == 2
-    assert "already open on" in result.stderr and result.stderr.count("\n") == 1
+    other = tmp_path / "other.sqlite3"
+    result = hook(env, "--db", str(other), "incoming", "104")
+    assert result.returncode == 0, result.stderr
+    assert "104" in result.stdout
     assert calls(env) == []
+    assert calls({"COMPANION_DB": str(other)}) == [("104", "in")]
+    assert trace.count("event_received") == 0
+    second = hook(env, "--db", str(other))  # a second window on it is refused, in words
+    assert second.returncode == 2 and "already open on" in second.stderr
+
+
+def test_a_hook_for_the_default_database_is_not_taken_by_a_demo_window(
+    env: dict[str, str], trace: Trace, tmp_path: Path
+) -> None:
+    demo = {**env, "COMPANION_DB": str(tmp_path / "demo-like.sqlite3")}
+    start_window(demo, trace)  # a window open on another database than the hook's default
+    assert hook(env, "incoming", "105").returncode == 0
+    assert calls(env) == [("105", "in")]
 
 
 def test_json_output_still_prints_the_card_here_without_a_window(env: dict[str, str], trace: Trace) -> None:

@@ -134,7 +134,7 @@ def run_window(
     server = InstanceServer(database)
     started = server.lock()
     if started is Start.TAKEN:  # another window is open (or opening): it shows ours
-        return _hand_to_other(pending or Event("show", call=call_id))
+        return _hand_to_other(pending or Event("show", call=call_id, db=database or None))
     if isinstance(app, CompanionApp):
         opened = app.links
     else:  # a QApplication made by someone else (a test, an embedding): filter its events
