@@ -63,6 +63,8 @@ class InstanceServer(QObject):
         self.problem = ""
         #: takes each event before it is acknowledged; returns why it was not taken, or None
         self.handler: Callable[[ipc.Event], str | None] | None = None
+        #: told when a second start asked for another database than this window's
+        self.on_other_database: Callable[[str], None] | None = None
 
     def start(self) -> Start:
         """``lock()`` and, when it is ours, ``listen()``."""
@@ -170,6 +172,11 @@ class InstanceServer(QObject):
         if event.db is not None and not same_database(event.db, self.database):
             why = f"Call Companion is already open on {self.database}; close it to use {event.db}."
             self._answer(sock, ipc.Reply(False, why, elsewhere=True))
+            if event.event == "show" and self.on_other_database is not None:
+                try:  # someone opened the app for another database: this window says why not
+                    self.on_other_database(event.db)
+                except Exception:
+                    log.exception("hand-over: the window failed to show a start on another database")
             return
         # taken (the call recorded) before "ok" goes back: an acknowledged call is never lost
         error = None

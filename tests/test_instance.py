@@ -220,3 +220,11 @@ def test_once_the_window_quits_hooks_find_no_window(qtbot, db_path: Path) -> Non
     again = InstanceServer(str(db_path))
     assert again.start() is Start.LISTENING
     again.stop()
+
+
+def test_a_start_for_another_database_brings_this_window_forward(qtbot, server: InstanceServer) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    server.on_other_database = asked.append
+    reply = send(qtbot, lambda: ipc.deliver(ipc.Event("show", db="/elsewhere/demo.sqlite3")))
+    assert isinstance(reply, ipc.Reply) and reply.elsewhere and not reply.ok
+    assert asked == ["/elsewhere/demo.sqlite3"]

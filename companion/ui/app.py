@@ -142,6 +142,7 @@ def run_window(
         app.installEventFilter(opened)
     window = build_window(desk, settings, save_settings)
     server.handler = window.handle_event
+    server.on_other_database = window.other_database_asked
     opened.urlOpened.connect(window.handle_event)
     app.setQuitOnLastWindowClosed(not window.can_hide_to_tray)
     window.show()

@@ -153,6 +153,17 @@ class MainWindow(QMainWindow):
             return error
         return None
 
+    def other_database_asked(self, database: str) -> None:
+        """The app was started again for another database (the demo is open, say): this window
+        comes forward and says how to get there."""
+        self.bring_to_front()
+        self.card.show_notice(
+            self.tr(
+                "Call Companion is open on another database. To open {database}, quit this window "
+                "first (tray icon → Quit), then start Call Companion again."
+            ).format(database=database)
+        )
+
     def unreachable(self, why: str) -> None:
         """Hooks cannot reach this window (its channel could not be opened): say so."""
         self.card.show_notice(self.tr("Softphones cannot reach this window: {why}").format(why=why or "?"))

@@ -727,6 +727,10 @@ You can also type or paste a number above.</source>
             <translation>Поверх других окон</translation>
         </message>
         <message>
+            <source>Call Companion is open on another database. To open {database}, quit this window first (tray icon → Quit), then start Call Companion again.</source>
+            <translation>Call Companion открыт с другой базой. Чтобы открыть {database}, сначала закройте это окно (значок в трее → «Выход»), затем снова запустите Call Companion.</translation>
+        </message>
+        <message>
             <source>Softphones cannot reach this window: {why}</source>
             <translation>Софтфоны не могут связаться с этим окном: {why}</translation>
         </message>

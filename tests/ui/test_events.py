@@ -418,3 +418,10 @@ def test_a_port_in_use_is_said_instead_of_saved(window: MainWindow) -> None:
     message = window.settings_view.message.text()
     assert str(taken.serverPort()) in message and "Saved" not in message
     taken.close()
+
+
+def test_a_start_for_another_database_says_how_to_get_there(window: MainWindow) -> None:
+    window.hide()
+    window.other_database_asked("/home/me/calls.sqlite3")
+    assert window.isVisible()
+    assert "/home/me/calls.sqlite3" in window.card.notice.text() and "Quit" in window.card.notice.text()
