@@ -7,48 +7,25 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from companion.config import Settings
-from companion.desk import BadInput, Desk
+from companion.desk import BadInput
 from companion.integrations import dial, softphones
 from companion.ipc import Event
 from companion.store.models import Call
 from companion.ui import card_view
 from companion.ui.app import UrlOpenFilter
 from companion.ui.main_window import MainWindow
-from companion.ui.trace import Tracer
 
 IVAN = "+74993224685"
-
-
-def make_window(qtbot, desk: Desk, tmp_path: Path, settings: Settings) -> MainWindow:  # type: ignore[no-untyped-def]
-    saved: list[Settings] = []
-    win = MainWindow(
-        desk,
-        settings,
-        save_settings=saved.append,
-        state=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
-        tracer=Tracer(tmp_path / "trace.jsonl"),
-    )
-    win.saved = saved  # type: ignore[attr-defined]
-    qtbot.addWidget(win)
-    win.resize(380, 720)
-    win.show()
-    return win
 
 
 @pytest.fixture(autouse=True)
 def _no_key_hold(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests press keys at once; the hold after an outside event has its own test."""
     monkeypatch.setattr(card_view, "KEY_HOLD_SECONDS", 0.0)
-
-
-@pytest.fixture
-def window(qtbot, desk: Desk, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    return make_window(qtbot, desk, tmp_path, Settings(region="RU", rep="me", lang="en"))
 
 
 @pytest.fixture

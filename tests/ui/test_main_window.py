@@ -5,32 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from companion.config import Settings
-from companion.desk import Desk
 from companion.store.models import Call, Contact
 from companion.ui.main_window import MainWindow
-from companion.ui.trace import Tracer
-
-
-@pytest.fixture
-def window(qtbot, desk: Desk, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    saved: list[Settings] = []
-    win = MainWindow(
-        desk,
-        Settings(region="RU", rep="me", lang="en"),
-        save_settings=saved.append,
-        state=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
-        tracer=Tracer(tmp_path / "trace.jsonl"),
-    )
-    win.saved = saved  # type: ignore[attr-defined]
-    qtbot.addWidget(win)
-    win.resize(380, 720)
-    win.show()
-    return win
 
 
 def test_the_window_is_called_call_companion(window: MainWindow) -> None:
