@@ -22,11 +22,9 @@ from companion.config import DEMO_FILE, Settings, data_dir, default_database, lo
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
 from companion.ipc import Event, MessageError, usable
+from companion.launch import HOOK_COMMANDS, URL_SCHEMES
 from companion.method import KIND_TITLES, OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
 
-URL_SCHEMES = ("tel:", "callto:", "sip:", "sips:")
-#: the softphone's events: handed to the running window
-HOOK_COMMANDS = ("incoming", "outgoing", "answered", "ended")
 EXIT_BAD_INPUT = 2
 #: commands that only read: they never create a database file
 READ_ONLY_COMMANDS = ("lookup", "callbacks", "export", "status")

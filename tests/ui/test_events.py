@@ -309,13 +309,19 @@ def test_copy_puts_the_setup_on_the_clipboard(window: MainWindow) -> None:
     assert "--from-linphone" in QGuiApplication.clipboard().text()
 
 
-def test_set_up_microsip_writes_its_ini(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def microsip_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, running: bool) -> Path:
+    """A MicroSIP settings file where the app looks for one; MicroSIP running or not."""
     ini = tmp_path / "microsip.ini"
     ini.write_text("[Settings]\r\nringtone=ring.wav\r\n", encoding="utf-16")
     monkeypatch.setattr(softphones, "find_microsip_ini", lambda *a, **k: ini)
-    monkeypatch.setattr(softphones, "microsip_running", lambda *a, **k: False)
+    monkeypatch.setattr(softphones, "microsip_running", lambda *a, **k: running)
+    return ini
+
+
+def test_set_up_microsip_writes_its_ini(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ini = microsip_ini(tmp_path, monkeypatch, running=False)
     page = window.settings_view.softphone
     page.softphone.setCurrentIndex(page.softphone.findData("microsip"))
     page.setup_button.click()
@@ -328,10 +334,7 @@ def test_set_up_microsip_writes_its_ini(
 def test_set_up_microsip_while_it_runs_says_to_quit_it(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ini = tmp_path / "microsip.ini"
-    ini.write_text("[Settings]\r\n", encoding="utf-16")
-    monkeypatch.setattr(softphones, "find_microsip_ini", lambda *a, **k: ini)
-    monkeypatch.setattr(softphones, "microsip_running", lambda *a, **k: True)
+    ini = microsip_ini(tmp_path, monkeypatch, running=True)
     page = window.settings_view.softphone
     page.set_up_microsip()
     assert "Quit MicroSIP" in window.settings_view.message.text()
