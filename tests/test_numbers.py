@@ -20,6 +20,7 @@ from companion.numbers import (
     Number,
     Shape,
     clean_text,
+    identify,
     local_time,
     parse,
     place,
@@ -688,3 +689,40 @@ def test_a_caller_id_service_code_before_the_number_is_not_part_of_it(raw: str) 
 @pytest.mark.parametrize("raw", ["*67", "*97", "#31#"])
 def test_a_service_code_alone_stays_as_dialled(raw: str) -> None:
     assert parse(raw, "RU").key == raw
+
+
+# --- identify: parse's key at import speed --------------------------------------------
+
+IMPORT_INPUTS = [
+    "+7 (499) 322-46-85",
+    "8 499 322 46 85",
+    "84993224685",
+    "00 44 20 7946 0000",
+    "+1-212-555-0100 ext. 12",
+    "tel:863-1234;phone-context=+1-914-555",
+    "104",
+    "*21#",
+    "Anonymous",
+    "",
+    "   ",
+    "Иван <sip:+74993224685@pbx.example>",
+    "+7 916 123 45 6",  # too short: possible? no — digits kept
+    "+999 123",
+    "１２３４５６７８９０",
+    "abc",
+    "x" * 300,
+]
+
+
+@pytest.mark.parametrize("text", IMPORT_INPUTS)
+@pytest.mark.parametrize("region", ["RU", "US", None])
+def test_identify_gives_the_key_parse_gives(text: str, region: str | None) -> None:
+    n = parse(text, region)
+    assert identify(text, region) == (n.shape, n.key, n.valid)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=anything, region=user_regions)
+def test_identify_agrees_with_parse_on_any_text(text: str, region: str | None) -> None:
+    n = parse(text, region)
+    assert identify(text, region) == (n.shape, n.key, n.valid)
