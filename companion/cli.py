@@ -96,9 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due", action="store_true", help="only those due now or overdue")
     p.add_argument("--json", action="store_true")
 
-    p = command("import", help="import contacts from a file")
+    p = command("import", help="import contacts (CSV, Excel, vCard) or a call history from a file")
     p.add_argument("file")
-    p.add_argument("--format", choices=("csv",), default="csv")
+    p.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "vcard", "calls"),
+        default=None,
+        help="what the file is (default: read from its contents)",
+    )
     p.add_argument(
         "--familiarity",
         choices=("personal", "company", "none"),
@@ -345,7 +350,9 @@ def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
 
     try:
         mapping = parse_mapping(args.map) if args.map else {}
-        report = import_file(desk, Path(args.file), familiarity=args.familiarity, mapping=mapping)
+        report = import_file(
+            desk, Path(args.file), familiarity=args.familiarity, fmt=args.format, columns=mapping
+        )
     except ImportFileError as exc:
         return _fail(str(exc))
     if args.json:

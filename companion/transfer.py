@@ -1,14 +1,20 @@
-"""Exporting calls and contacts to CSV (UTF-8 with BOM, so Excel shows Cyrillic right).
+"""Exporting calls and contacts: CSV (UTF-8 with BOM, so Excel shows Cyrillic right) and
+contacts as vCard 3.0.
 
-The contacts file uses the generic import header, so an export imports back to the same data.
+Both contact files import back to the same data: the CSV uses the generic import header, the
+vCards carry what a plain card has no place for in ``X-CALLCOMPANION-…`` properties. A CSV cell
+that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``: a caller's display
+name can be anything) is written with a leading apostrophe, which the import takes off again.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from peewee import JOIN
 
@@ -43,16 +49,34 @@ CALL_COLUMNS = (
 )
 
 
+_FORMULA = re.compile(r"^[=@\t\r]|^[+-](?![\d\s().\-]*$)")
+
+
+def guarded(cell: str) -> str:
+    """``cell`` safe to open in a spreadsheet: a formula becomes text; numbers stay numbers."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
 def _write(path: Path, header: Iterable[str], rows: Iterator[list[str]]) -> int:
+    def lines(fh: TextIO) -> int:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        count = 0
+        for row in rows:
+            writer.writerow([guarded(cell) for cell in row])
+            count += 1
+        return count
+
+    return _atomic(path, lines, newline="", encoding="utf-8-sig")
+
+
+def _atomic(path: Path, write: Callable[[TextIO], int], **options: str) -> int:
+    """Write through ``path.part`` and rename, so a failed export never leaves half a file
+    where a good one was."""
     tmp = path.with_name(path.name + ".part")
-    count = 0
     try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
+        with tmp.open("w", **options) as fh:  # type: ignore[call-overload]
+            count = write(fh)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -63,12 +87,10 @@ def _write(path: Path, header: Iterable[str], rows: Iterator[list[str]]) -> int:
 
 
 def export_contacts(desk: Desk, path: Path) -> int:
-    numbers: dict[int, list[str]] = {}
-    query = (
-        ContactPhone.select(ContactPhone.contact, Phone.number).join(Phone).order_by(ContactPhone.id).tuples()
-    )
-    for contact_id, number in query:
-        numbers.setdefault(contact_id, []).append(number)
+    """Every contact to ``path``: vCard 3.0 when it ends in ``.vcf``/``.vcard``, else CSV."""
+    if path.suffix.lower() in (".vcf", ".vcard"):
+        return export_vcards(desk, path)
+    numbers = _numbers()
 
     def rows() -> Iterator[list[str]]:
         for c in Contact.select().order_by(Contact.id):
@@ -86,6 +108,48 @@ def export_contacts(desk: Desk, path: Path) -> int:
             ]
 
     return _write(path, CONTACT_COLUMNS, rows())
+
+
+def export_vcards(desk: Desk, path: Path) -> int:
+    from companion.importers.vcard import write_vcard
+
+    numbers = _numbers()
+
+    def cards(fh: TextIO) -> int:
+        count = 0
+        for c in Contact.select().order_by(Contact.id):
+            extra = {
+                "status": c.status,
+                "familiarity": c.familiarity,
+                "referred_by": c.referred_by,
+                "do_not_call": "yes" if c.do_not_call else "",
+                "source": c.source,
+            }
+            fh.write(
+                write_vcard(
+                    name=c.name,
+                    phones=numbers.get(c.id, []),
+                    company=c.company,
+                    email=c.email,
+                    notes=c.notes,
+                    extra=extra,
+                )
+            )
+            count += 1
+        return count
+
+    return _atomic(path, cards, newline="", encoding="utf-8")
+
+
+def _numbers() -> dict[int, list[str]]:
+    """contact id → its numbers, in the order they were added."""
+    numbers: dict[int, list[str]] = {}
+    query = (
+        ContactPhone.select(ContactPhone.contact, Phone.number).join(Phone).order_by(ContactPhone.id).tuples()
+    )
+    for contact_id, number in query:
+        numbers.setdefault(contact_id, []).append(number)
+    return numbers
 
 
 def export_calls(desk: Desk, path: Path) -> int:

@@ -26,7 +26,7 @@ def csv_file(tmp_path: Path, text: str, *, encoding: str = "utf-8", name: str = 
 
 
 def load(desk: Desk, path: Path, familiarity: str = "company", **mapping: str) -> ImportReport:
-    return import_file(desk, path, familiarity=familiarity, mapping=mapping)
+    return import_file(desk, path, familiarity=familiarity, columns=mapping)
 
 
 def counts(report: ImportReport) -> tuple[int, int, int, int]:
@@ -177,14 +177,15 @@ def test_line_numbers_count_the_lines_of_a_quoted_cell(desk: Desk, tmp_path: Pat
 def test_an_import_is_one_transaction(desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from companion.importers import apply
 
-    real = apply._apply
+    real = apply.ContactWriter._row
 
-    def failing_on_the_third_row(desk, row, *args):  # type: ignore[no-untyped-def]
-        if row.line == 4:
+    def failing_on_the_third_row(self, item):  # type: ignore[no-untyped-def]
+        if item.row.line == 4:
             raise OSError("disk full")
-        return real(desk, row, *args)
+        return real(self, item)
 
-    monkeypatch.setattr(apply, "_apply", failing_on_the_third_row)
+    monkeypatch.setattr(apply, "BATCH", 1)  # the first two rows are written before the third fails
+    monkeypatch.setattr(apply.ContactWriter, "_row", failing_on_the_third_row)
     path = csv_file(tmp_path, f"name,phone\nIvan,{IVAN}\nOlga,{OLGA}\nPavel,{PAVEL}\n")
     with pytest.raises(OSError):
         load(desk, path)
@@ -366,30 +367,67 @@ def _rich_data(desk: Desk, tmp_path: Path) -> None:
     desk.set_source(MARIA, "advertising")
 
 
-def test_exported_contacts_import_back_unchanged(desk: Desk, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["contacts.csv", "contacts.vcf"])
+def test_exported_contacts_import_back_unchanged(desk: Desk, tmp_path: Path, name: str) -> None:
     _rich_data(desk, tmp_path)
     before = everything()
-    exported = tmp_path / "contacts.csv"
+    exported = tmp_path / name
     assert export_contacts(desk, exported) == 4
-    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
+    if name.endswith(".csv"):
+        assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
+    else:
+        assert exported.read_bytes().count(b"BEGIN:VCARD\r\nVERSION:3.0\r\n") == 4
     report = load(desk, exported, familiarity="none")
     assert counts(report) == (0, 0, 4, 0)
     assert report.problems == []
     assert everything() == before
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".vcf"])
 def test_exported_contacts_rebuild_the_same_contacts_in_a_new_database(
-    desk: Desk, tmp_path: Path, db_path: Path
+    desk: Desk, tmp_path: Path, db_path: Path, suffix: str
 ) -> None:
     from companion.store import close_database, open_database
 
     _rich_data(desk, tmp_path)
-    first = tmp_path / "first.csv"
+    before = everything()
+    first = tmp_path / f"first{suffix}"
     export_contacts(desk, first)
     close_database()
     open_database(tmp_path / "new.sqlite3")  # the `database` fixture closes it at the end
-    report = load(desk, first, familiarity="company")
+    report = load(desk, first, familiarity="none")
     assert counts(report) == (4, 0, 0, 0)
-    second = tmp_path / "second.csv"
+    assert everything() == before
+    second = tmp_path / f"second{suffix}"
     export_contacts(desk, second)
     assert second.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "name", ["=HYPERLINK(\"http://x.example\",\"Ivan\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tIvan"]
+)
+def test_a_formula_in_a_name_is_exported_as_text_and_imports_back_as_it_was(
+    desk: Desk, tmp_path: Path, name: str
+) -> None:
+    import csv
+
+    from companion.transfer import export_calls
+
+    load(desk, csv_file(tmp_path, f"name,phone\nIvan,{IVAN}\n"))
+    desk.log(IVAN, "in", "talked")
+    Contact.update(name=name).execute()
+    exported = tmp_path / "contacts.csv"
+    export_contacts(desk, exported)
+    with exported.open(encoding="utf-8-sig", newline="") as fh:
+        header, row = list(csv.reader(fh))
+    assert row[header.index("name")] == "'" + name
+    assert row[header.index("phone")] == IVAN  # numbers stay numbers
+    calls = tmp_path / "calls.csv"
+    export_calls(desk, calls)
+    with calls.open(encoding="utf-8-sig", newline="") as fh:
+        header, row = list(csv.reader(fh))
+    assert row[header.index("name")] == "'" + name
+    assert row[header.index("number")] == IVAN
+    Contact.update(name="").execute()
+    load(desk, exported, familiarity="none")
+    assert [c.name for c in Contact.select()] == [" ".join(name.split())]
