@@ -41,7 +41,9 @@ print(json.dumps({"seconds": elapsed, "rss_mb": rss, "created": report.created, 
 
 
 def phone(i: int) -> str:
-    return f"+7 (916) {i // 10000 % 1000:03d}-{i // 100 % 100:02d}-{i % 100:02d}"
+    """Half international, half the national form Russian address books keep."""
+    rest = f"{i // 10000 % 1000:03d}-{i // 100 % 100:02d}-{i % 100:02d}"
+    return f"+7 (916) {rest}" if i % 2 else f"8 916 {rest}"
 
 
 def write_generic(path: Path, n: int) -> None:
@@ -84,6 +86,21 @@ def write_vcards(path: Path, n: int) -> None:
             )
 
 
+def write_calls(path: Path, n: int) -> None:
+    """A CRM's call list: 5 calls for each of n/5 people, some by this rep."""
+    outcomes = ("Недозвон", "Разговор", "Интерес", "Перезвонить", "Сделка")
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        fh.write("Дата;Телефон;Направление;Результат;Ответственный;Комментарий;Длительность\r\n")
+        for i in range(n):
+            person = i // 5
+            day, minute = 1 + i % 28, i % 1440
+            fh.write(
+                f"{day:02d}.{1 + i % 12:02d}.2026 {minute // 60:02d}:{minute % 60:02d};{phone(person)};"
+                f"{'Входящий' if i % 3 else 'Исходящий'};{outcomes[i % 5]};{'bench' if i % 4 else 'Ольга'};"
+                f"обсудили поставку {i};{i % 300}\r\n"
+            )
+
+
 def run(db: Path, file: Path, fmt: str | None = None) -> dict[str, float]:
     args = [sys.executable, "-c", CHILD, str(db), str(file)] + ([fmt] if fmt else [])
     env = dict(os.environ, COMPANION_CONFIG=str(db.parent / "config"))
@@ -99,6 +116,7 @@ def main() -> None:
             "generic CSV (;, BOM, Cyrillic)": (folder / "generic.csv", write_generic, n),
             "Google Contacts CSV": (folder / "google.csv", write_google, n),
             "vCard 3.0": (folder / "cards.vcf", write_vcards, n // 2),
+            "call history CSV": (folder / "calls.csv", write_calls, n // 2),
         }
         for label, (path, writer, rows) in files.items():
             writer(path, rows)

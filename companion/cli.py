@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", help="FIELD=COLUMN,… for columns with other names (e.g. phone=Tel)")
     p.add_argument("--json", action="store_true")
 
-    p = command("export", help="export calls or contacts to CSV")
+    p = command("export", help="export calls or contacts to CSV (contacts to vCard: a FILE ending in .vcf)")
     p.add_argument("what", choices=("calls", "contacts"))
     p.add_argument("file")
 
@@ -242,6 +242,8 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
         from companion.transfer import export_calls, export_contacts
 
         path = Path(args.file)
+        if args.what == "calls" and path.suffix.lower() in (".vcf", ".vcard"):
+            return _fail(translate("cli", "Calls are exported to CSV only; name the file .csv."))
         count = (export_calls if args.what == "calls" else export_contacts)(desk, path)
         print(translate("cli", "Exported {n} rows to {path}.").format(n=count, path=path), file=out)
     elif command == "demo":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import StrEnum
@@ -18,7 +19,14 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    NumberParseException,
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+)
 
 #: Inputs longer than this are not phone numbers; they are refused before parsing.
 MAX_INPUT = 256
@@ -301,6 +309,9 @@ def _parse_phone(user: str, compact: str, region: str | None) -> tuple[PhoneNumb
     candidates.append((compact if _PLAIN.match(compact) else user, region))
     first: PhoneNumber | None = None
     for text, reg in candidates:
+        fast = _valid_international(text) if reg is None or text[:1] == "+" else _valid_national(text, reg)
+        if fast is not None:
+            return fast, True
         try:
             pn = phonenumbers.parse(text, reg or ("ZZ" if not text.startswith("+") else None))
         except NumberParseException:
@@ -309,6 +320,132 @@ def _parse_phone(user: str, compact: str, region: str | None) -> tuple[PhoneNumb
             return pn, True
         first = first or pn
     return first, False
+
+
+def _valid_international(text: str) -> PhoneNumber | None:
+    """``+`` and digits read without ``phonenumbers.parse`` (which costs twice as much as the
+    validity check), when the result is valid and exactly what parse would give; else None.
+
+    parse would give something else only by stripping a national prefix or keeping a leading
+    zero, so a national part that starts with either goes the long way."""
+    if not _PLAIN.match(text) or text[0] != "+" or text[1] == "0":
+        return None
+    digits = text[1:]
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    if len(national) < 2 or national[0] == "0":
+        return None
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(
+        code, phonenumbers.region_code_for_country_code(code)
+    )
+    if metadata is None:
+        return None
+    prefix = metadata.national_prefix_for_parsing
+    if prefix and re.match(prefix, national):
+        return None
+    pn = PhoneNumber(country_code=code, national_number=int(national))
+    return pn if _is_valid(pn) else None
+
+
+def _is_valid(pn: PhoneNumber) -> bool:
+    """``phonenumbers.is_valid_number``, five times faster: the same patterns of the same
+    metadata, compiled once, the likeliest types (mobile, fixed line) tried first, and a
+    calling code shared by several regions (+7: Russia, Kazakhstan) checked once, not twice."""
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(pn.country_code or 0)
+    if not regions or "001" in regions:
+        return bool(phonenumbers.is_valid_number(pn))
+    national = phonenumbers.national_significant_number(pn)
+    if len(regions) == 1:
+        metadata = PhoneMetadata.metadata_for_region(regions[0], None)
+        return metadata is not None and _valid_in(national, metadata)
+    for region in regions:
+        metadata = PhoneMetadata.metadata_for_region(region, None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if re.match(metadata.leading_digits, national):
+                return _valid_in(national, metadata)
+        elif _valid_in(national, metadata):
+            return True
+    return False
+
+
+_Check = tuple[frozenset[int], Callable[[str], object]]
+_TYPES = (
+    "mobile",
+    "fixed_line",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+_CHECKS: dict[str, tuple[_Check | None, tuple[_Check, ...]]] = {}
+
+
+def _valid_in(national: str, metadata: PhoneMetadata) -> bool:
+    """Whether ``national`` is a number of some type in ``metadata``'s region: what
+    ``phonenumbers``' own type check decides, without its per-call overhead."""
+    checks = _CHECKS.get(metadata.id)
+    if checks is None:
+        general = _check(metadata.general_desc)
+        types = tuple(c for c in (_check(getattr(metadata, name)) for name in _TYPES) if c is not None)
+        checks = _CHECKS[metadata.id] = (general, types)
+    general, types = checks
+    if general is None or not _fits(national, general):
+        return False
+    return any(_fits(national, check) for check in types)
+
+
+def _check(desc: object) -> _Check | None:
+    pattern = getattr(desc, "national_number_pattern", None)
+    if not pattern:
+        return None
+    return frozenset(getattr(desc, "possible_length", None) or ()), re.compile(pattern).fullmatch
+
+
+def _fits(national: str, check: _Check) -> bool:
+    lengths, match = check
+    return (not lengths or len(national) in lengths) and match(national) is not None
+
+
+def _valid_national(text: str, region: str) -> PhoneNumber | None:
+    """Digits dialled within ``region`` read without ``phonenumbers.parse``, when the result is
+    valid and exactly what parse would give; else None.
+
+    parse would read them otherwise after an international prefix (Russia's 810), when they
+    start with the region's country code, through a carrier code or a transform rule
+    (Brazil, Argentina), or by keeping a leading zero: all of those go the long way."""
+    if not text.isdigit() or not 3 <= len(text) <= 17:
+        return None
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None or metadata.country_code is None:
+        return None
+    code = metadata.country_code
+    if text.startswith(str(code)) or metadata.national_prefix_transform_rule:
+        return None
+    if metadata.international_prefix and re.match(metadata.international_prefix, text):
+        return None
+    national = text
+    prefix = metadata.national_prefix_for_parsing
+    if prefix:
+        m = re.match(prefix, text)
+        if m is not None:
+            if m.lastindex is not None:
+                return None  # a carrier code or another captured part
+            national = text[m.end() :]
+    if len(national) < 2 or national[0] == "0":
+        return None
+    pn = PhoneNumber(country_code=code, national_number=int(national))
+    return pn if _is_valid(pn) else None
 
 
 def _parse_in_context(local: str, ext: str | None, context: str) -> PhoneNumber | None:

@@ -412,10 +412,13 @@ def test_import_reports_the_rows_it_skipped(tmp_path: Path) -> None:
     )
 
 
-def test_a_header_only_file_imports_nothing(tmp_path: Path, env_db: Path) -> None:
+def test_a_header_only_file_is_refused(
+    tmp_path: Path, env_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "list.csv"
     path.write_text("name,phone\n", encoding="utf-8")
-    assert cli_ok("import", str(path)) == "0 created, 0 updated, 0 unchanged, 0 skipped.\n"
+    assert cli("import", str(path)) == (2, "")
+    assert capsys.readouterr().err == "companion: list.csv has a header row and nothing under it.\n"
     assert counts(env_db)["contact"] == 0
 
 

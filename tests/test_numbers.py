@@ -5,6 +5,7 @@ Pure tests: no Qt, no database, no real clock (every "now" is a fixed aware date
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -726,3 +727,77 @@ def test_identify_gives_the_key_parse_gives(text: str, region: str | None) -> No
 def test_identify_agrees_with_parse_on_any_text(text: str, region: str | None) -> None:
     n = parse(text, region)
     assert identify(text, region) == (n.shape, n.key, n.valid)
+
+
+@settings(max_examples=400, deadline=None)
+@given(digits=st.text("0123456789", min_size=2, max_size=17))
+def test_the_fast_reading_of_plus_digits_is_what_phonenumbers_reads(digits: str) -> None:
+    from companion.numbers import _valid_international
+
+    text = "+" + digits
+    fast = _valid_international(text)
+    if fast is not None:
+        assert phonenumbers.is_valid_number(fast)
+        assert fast == phonenumbers.parse(text, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pn=example_numbers())
+def test_valid_numbers_take_the_fast_reading_and_it_agrees(pn: phonenumbers.PhoneNumber) -> None:
+    from companion.numbers import _valid_international
+
+    text = phonenumbers.format_number(pn, PhoneNumberFormat.E164)
+    reference = phonenumbers.parse(text, None)
+    fast = _valid_international(text)
+    assert fast is None or fast == reference
+    national = phonenumbers.national_significant_number(reference)
+    prefix = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        reference.country_code, phonenumbers.region_code_for_country_code(reference.country_code)
+    ).national_prefix_for_parsing
+    if not national.startswith("0") and not (prefix and re.match(prefix, national)):
+        assert fast == reference  # the fast path is taken whenever it may be
+
+
+@settings(max_examples=600, deadline=None)
+@given(digits=st.text("0123456789", min_size=3, max_size=17), region=st.sampled_from(REGIONS))
+def test_the_fast_reading_of_national_digits_is_what_phonenumbers_reads(digits: str, region: str) -> None:
+    from companion.numbers import _valid_national
+
+    fast = _valid_national(digits, region)
+    if fast is not None:
+        assert phonenumbers.is_valid_number(fast)
+        assert fast == phonenumbers.parse(digits, region)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pn=example_numbers())
+def test_national_forms_of_valid_numbers_agree_with_phonenumbers(pn: phonenumbers.PhoneNumber) -> None:
+    from companion.numbers import _valid_national
+
+    region = phonenumbers.region_code_for_number(pn)
+    digits = re.sub(r"\D", "", phonenumbers.format_number(pn, PhoneNumberFormat.NATIONAL))
+    assume(region is not None and digits)
+    fast = _valid_national(digits, region)
+    assert fast is None or fast == phonenumbers.parse(digits, region)
+
+
+def test_a_russian_national_number_takes_the_fast_reading() -> None:
+    from companion.numbers import _valid_national
+
+    assert _valid_national("89161234567", "RU") == phonenumbers.parse("89161234567", "RU")
+    assert _valid_national("81049301234567", "RU") is None  # 810: the international prefix
+
+
+@settings(max_examples=400, deadline=None)
+@given(pn=example_numbers(), tail=st.integers(0, 999))
+def test_the_validity_check_is_phonenumbers_own(pn: phonenumbers.PhoneNumber, tail: int) -> None:
+    from companion.numbers import _is_valid
+
+    changed = phonenumbers.PhoneNumber(
+        country_code=pn.country_code,
+        national_number=pn.national_number // 1000 * 1000 + tail,
+        italian_leading_zero=pn.italian_leading_zero,
+        number_of_leading_zeros=pn.number_of_leading_zeros,
+    )
+    for number in (pn, changed):
+        assert _is_valid(number) == phonenumbers.is_valid_number(number)

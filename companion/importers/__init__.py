@@ -153,14 +153,23 @@ class Source:
 
     def preview(self, mapping: dict[str, list[int]] | None = None) -> list[Row]:
         """The sample rows as contacts would be read with ``mapping`` (contacts only)."""
-        from companion.importers.columns import contact_row
+        from companion.importers.columns import contact_reader, phone_labels
 
         if self.container == "vcard":
             return list(self.cards)
         if self.content != "contacts":
             return []
-        use = self.mapping if mapping is None else mapping
-        return [contact_row(line, cells, use) for line, cells in self.sample]
+        read = contact_reader(self.mapping if mapping is None else mapping, phone_labels(self.headers))
+        return [read(line, cells) for line, cells in self.sample]
+
+    def missing(self, mapping: dict[str, list[int]] | None = None) -> list[str]:
+        """The fields this file cannot be imported without that ``mapping`` lacks (vCards lack
+        none)."""
+        from companion.importers.columns import missing
+
+        if self.container == "vcard":
+            return []
+        return missing(self.mapping if mapping is None else mapping, self.content)
 
 
 def open_source(path: Path, fmt: str | None = None) -> Source:
@@ -173,10 +182,19 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
         cards = list(itertools.islice(opened.cards(lambda line, text: None), SAMPLE))
         return Source(path, "contacts", "vcard", "vcard", [], [], cards, {}, opened.total)
     table = opened.table()
-    sample = list(itertools.islice(table.rows, SAMPLE))
+    sample = list(itertools.islice(table.rows, SAMPLE + 1))
     close = getattr(table.rows, "close", None)
     if close is not None:
         close()
+    if not sample:
+        raise _no_rows(path)
+    if len(sample) <= SAMPLE:
+        total = len(sample)  # the whole file
+    else:
+        # the lines the sample took, over its rows: a quoted cell may span several lines
+        lines_per_row = max((sample[-1][0] - sample[0][0]) / (len(sample) - 1), 1.0)
+        total = max(round(table.total / lines_per_row), len(sample))
+        sample = sample[:SAMPLE]
     calls = fmt == "calls" or (fmt is None and cols.is_call_history(table.headers))
     mapping = cols.guess(table.headers, calls=calls)
     prof = "calls" if calls else "xlsx" if opened.container == "xlsx" else cols.profile(table.headers)
@@ -189,7 +207,13 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
         sample,
         [],
         mapping,
-        table.total,
+        total,
+    )
+
+
+def _no_rows(path: Path) -> ImportFileError:
+    return ImportFileError(
+        translate("import", "{file} has a header row and nothing under it.").format(file=path.name)
     )
 
 
@@ -215,7 +239,6 @@ def import_file(
     from companion.importers import columns as cols
     from companion.importers.apply import ContactWriter, parse_rows
     from companion.importers.history import CallWriter, call_row, parse_calls
-    from companion.store.models import db
 
     report = ImportReport()
     region = desk.settings.region
@@ -248,14 +271,18 @@ def import_file(
                     )
                 )
         _check_columns(path, table.headers, mapping, content)
-        make = call_row if content == "calls" else cols.contact_row
-        rows = (make(line, cells, mapping) for line, cells in table.rows)
+        if content == "calls":
+            rows = (call_row(line, cells, mapping) for line, cells in table.rows)
+        else:
+            read = cols.contact_reader(mapping, cols.phone_labels(table.headers))
+            rows = (read(line, cells) for line, cells in table.rows)
+        rows = _counted(rows, seen := [0])
     total = max(total, 1)
 
     def reading(done: int) -> None:
         if stop():
             raise ImportCancelled
-        say("reading", done, total)
+        say("reading", done, max(total, done))
 
     if content == "calls":
         parsed_calls = parse_calls(rows, region, report, reading)
@@ -265,21 +292,27 @@ def import_file(
         parsed = parse_rows(rows, region, report, reading)
         writer = ContactWriter(desk, report, familiarity)
         items = parsed
+    if opened.container != "vcard" and not seen[0]:
+        raise _no_rows(path)
     count = len(items)
     say("saving", 0, count)
-    with _write_lock(db.obj):
+    with write_transaction():
         writer.apply(items, lambda done: say("saving", done, count), stop)
     return report
 
 
+def _counted(rows: Iterable[Any], seen: list[int]) -> Iterator[Any]:
+    for row in rows:
+        seen[0] += 1
+        yield row
+
+
 def _check_columns(path: Path, headers: list[str], mapping: dict[str, list[int]], content: str) -> None:
+    from companion.importers.columns import missing as lacking
+
     listed = ", ".join(h for h in headers if h.strip())
     if content == "calls":
-        missing = [f for f in ("number",) if f not in mapping]
-        if "started" not in mapping and "date" not in mapping:
-            missing.append("started")
-        if "direction" not in mapping:
-            missing.append("direction")
+        missing = lacking(mapping, content)
         if missing:
             raise ImportFileError(
                 translate(
@@ -306,11 +339,14 @@ def _check_columns(path: Path, headers: list[str], mapping: dict[str, list[int]]
 
 
 @contextmanager
-def _write_lock(database: Any) -> Iterator[None]:
+def write_transaction() -> Iterator[None]:
     """One transaction for the whole write; SQLite takes its write lock at the start, so a
     call recorded meanwhile by the window waits for it instead of failing half-way."""
     from peewee import SqliteDatabase
 
+    from companion.store.models import db
+
+    database = db.obj
     if isinstance(database, SqliteDatabase):
         with database.atomic("IMMEDIATE"):
             yield

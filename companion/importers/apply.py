@@ -82,16 +82,28 @@ class Known:
     owners: list[Person] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Parsed:
-    row: Row
-    #: (key, valid, what the file said) for every usable number, without repeats
-    numbers: list[tuple[str, bool, str]]
+#: a row and (key, valid, what the file said) for each of its usable numbers, without repeats
+Parsed = tuple[Row, list[tuple[str, bool, str]]]
+
+
+def apply_rows(desk: Any, rows: Iterable[Row], report: ImportReport, *, familiarity: str) -> ImportReport:
+    """Import ``rows`` (already read from somewhere: the demo, tests) in one transaction."""
+    from companion.importers import write_transaction
+
+    parsed = parse_rows(rows, desk.settings.region, report, _nothing)
+    with write_transaction():
+        ContactWriter(desk, report, familiarity).apply(parsed, _nothing, lambda: False)
+    return report
+
+
+def _nothing(done: int) -> None:
+    pass
 
 
 def parse_rows(rows: Iterable[Row], region: str, report: ImportReport, tick: Progress) -> list[Parsed]:
     """Read every row's numbers (no database); rows without a usable one are skipped."""
     result: list[Parsed] = []
+    append = result.append
     for count, row in enumerate(rows, start=1):
         found: list[tuple[str, bool, str]] = []
         for raw in row.phones:
@@ -100,17 +112,17 @@ def parse_rows(rows: Iterable[Row], region: str, report: ImportReport, tick: Pro
                 report.problem(
                     row.line, translate("import", "not a usable number: {raw!r}").format(raw=raw.strip()[:60])
                 )
-            elif all(k != key for k, _, _ in found):
+            elif not found or all(k != key for k, _, _ in found):
                 found.append((key, valid, raw.strip()))
         if found:
-            result.append(Parsed(row, found))
+            append((row, found))
         else:
             report.skipped += 1
             if not row.phones:
                 report.problem(row.line, translate("import", "no phone number; skipped"))
             else:
                 report.problem(row.line, translate("import", "skipped: no usable number"))
-        if count % 500 == 0:
+        if not count % 500:
             tick(count)
     return result
 
@@ -170,7 +182,7 @@ class ContactWriter:
             if cancelled():
                 raise ImportCancelled
             batch = parsed[start : start + BATCH]
-            self._load({key for p in batch for key, _, _ in p.numbers})
+            self._load({key for _, found in batch for key, _, _ in found})
             for item in batch:
                 self._row(item)
             self._flush()
@@ -210,11 +222,12 @@ class ContactWriter:
     # --- deciding ----------------------------------------------------------------------
 
     def _row(self, item: Parsed) -> None:
-        row, report, known = item.row, self.report, self.known
+        row, found = item
+        report, known = self.report, self.known
         status = _status(row, report) if row.status else ""
         fam = _familiarity(row, report) if row.familiarity else ""
         source = _source(row, report) if row.source else ""
-        numbers_ = [known.get(key) for key, _, _ in item.numbers]
+        numbers_ = [known.get(key) for key, _, _ in found]
         person: Person | None = None
         if any(numbers_):
             owners = {id(p): p for k in numbers_ if k is not None for p in k.owners}
@@ -228,12 +241,8 @@ class ContactWriter:
         )
         if person is not None and renamed:
             shared = next(
-                (
-                    key
-                    for (key, _, _), k in zip(item.numbers, numbers_, strict=True)
-                    if k and person in k.owners
-                ),
-                item.numbers[0][0],
+                (key for (key, _, _), k in zip(found, numbers_, strict=True) if k and person in k.owners),
+                found[0][0],
             )
             report.problem(
                 row.line,
@@ -270,7 +279,7 @@ class ContactWriter:
             if flag != person.do_not_call:
                 person.do_not_call = flag
                 changed = True
-        for (key, valid, raw), number in zip(item.numbers, numbers_, strict=True):
+        for (key, valid, raw), number in zip(found, numbers_, strict=True):
             if number is None:
                 number = known[key] = Known(key, None, raw, valid)
                 self.new_numbers.append(number)
@@ -346,10 +355,9 @@ class ContactWriter:
                 sql.format(id="id, ", mark=f"{self.param}, "), [[item.id, *values(item)] for item in items]
             )
         else:
-            statement = sql.format(id="", mark="") + " RETURNING id"
+            statement = sql.format(id="", mark="")
             for item in items:
-                cursor.execute(statement, values(item))
-                item.id = int(cursor.fetchone()[0])
+                item.id = insert_id(cursor, False, statement, values(item))
 
     def _values(self, person: Person) -> list[object]:
         return [
@@ -364,6 +372,15 @@ class ContactWriter:
             person.known_by,
             self.true if person.do_not_call else self.false,
         ]
+
+
+def insert_id(cursor: Any, sqlite: bool, sql: str, params: Sequence[object]) -> int:
+    """Run one INSERT and return the new row's id (SQLite's lastrowid; RETURNING elsewhere)."""
+    if sqlite:
+        cursor.execute(sql, params)
+        return int(cursor.lastrowid)
+    cursor.execute(sql + " RETURNING id", params)
+    return int(cursor.fetchone()[0])
 
 
 def _order(person: Person) -> int:
@@ -416,10 +433,25 @@ def _familiarity(row: Row, report: ImportReport) -> str:
     return ""
 
 
+_SOURCE_WORDS = {
+    "реклама": "advertising",
+    "advert": "advertising",
+    "ad": "advertising",
+    "ads": "advertising",
+    "рекомендация": "recommendation",
+    "по рекомендации": "recommendation",
+    "referral": "recommendation",
+    "прошлая работа": "past_work",
+    "past work": "past_work",
+    "работали раньше": "past_work",
+}
+
+
 def _source(row: Row, report: ImportReport) -> str:
-    value = row.source.strip().lower()
+    value = " ".join(row.source.strip().lower().split())
     if not value:
         return ""
+    value = _SOURCE_WORDS.get(value, value)
     if value in {s.value for s in Source}:
         return value
     report.problem(row.line, translate("import", "unknown source {value!r} ignored").format(value=row.source))

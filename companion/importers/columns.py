@@ -8,7 +8,7 @@ can correct it (``--map phone=Tel``, or the mapping step in the window).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from companion.i18n import translate
 from companion.importers import ImportFileError, Row
@@ -45,6 +45,8 @@ CALL_FIELDS = (
     "name",
     "company",
     "duration",
+    "kind",
+    "temperature",
 )
 #: fields that take every column mapped to them
 MULTI = frozenset({"phone"})
@@ -150,25 +152,20 @@ _CONTACT_NAMES: dict[str, tuple[str, ...]] = {
     "source": ("source", "источник"),
 }
 _PHONE_WORDS = frozenset(
-    {
-        "phone",
-        "phones",
-        "telephone",
-        "tel",
-        "mobile",
-        "cell",
-        "cellphone",
-        "number",
-        "телефон",
-        "телефоны",
-        "мобильный",
-        "сотовый",
-        "номер",
-    }
+    {"phone", "phones", "telephone", "tel", "mobile", "cell", "cellphone", "cellular", "тел", "моб"}
 )
-_NOT_A_PHONE = frozenset(
-    {"fax", "факс", "pager", "пейджер", "label", "type", "тип", "ext", "extension", "добавочный", "id"}
+#: Russian words are inflected: "Номер телефона", "Номер мобильного", "Сотовый"
+_PHONE_STEMS = ("телефон", "мобильн", "сотов")
+#: "number" alone says little ("Order Number", "Number of Employees", "Улица, номер дома",
+#: Outlook's "Личный номер" is an ID): a phone column only with none but these words beside it
+_NUMBER_WORDS = frozenset({"number", "номер"})
+_NUMBER_QUALIFIERS = frozenset(
+    {"", "work", "home", "business", "main", "primary", "other", "contact", "direct", "office"}
+    | {"рабочий", "домашний", "основной", "другой", "контактный", "прямой"}
 )
+_NOT_A_PHONE = frozenset({"label", "type", "тип", "ext", "extension", "добавочный", "id"})
+#: inside any word: "Номер факса", "Telefax", "Номер пейджера" (Bitrix24) are not for calling
+_NOT_A_PHONE_STEMS = ("fax", "факс", "pager", "пейджер")
 _EMAIL_WORDS = frozenset({"email", "mail", "почта", "почты"})
 _NOT_AN_EMAIL = frozenset({"label", "type", "тип", "display"})
 
@@ -257,6 +254,8 @@ def profile(headers: Sequence[str]) -> str:
         return "google"
     if "business_phone" in normed or "mobile_phone" in normed and "e_mail_address" in normed:
         return "outlook"
+    if "телефон_переносной" in normed or "адрес_эл_почты" in normed:
+        return "outlook"  # a Russian Outlook
     return "csv"
 
 
@@ -284,7 +283,7 @@ def guess(headers: Sequence[str], *, calls: bool = False) -> Mapping:
                 break
         else:
             words = {w.rstrip("0123456789") for w in h.split("_")}
-            if words & _PHONE_WORDS and not words & _NOT_A_PHONE:
+            if _is_phone(words):
                 result.setdefault("phone", []).append(i)
             elif (
                 "email" not in result
@@ -293,6 +292,15 @@ def guess(headers: Sequence[str], *, calls: bool = False) -> Mapping:
             ):
                 result["email"] = [i]
     return result
+
+
+def _is_phone(words: set[str]) -> bool:
+    """Whether a header of these words names a column of numbers to call."""
+    if words & _NOT_A_PHONE or any(stem in w for w in words for stem in _NOT_A_PHONE_STEMS):
+        return False
+    if words & _PHONE_WORDS or any(w.startswith(_PHONE_STEMS) for w in words):
+        return True
+    return bool(words & _NUMBER_WORDS) and words <= _NUMBER_WORDS | _NUMBER_QUALIFIERS
 
 
 def _taken(mapping: Mapping, index: int) -> bool:
@@ -341,6 +349,9 @@ def merged(guessed: Mapping, given: Mapping) -> Mapping:
 
 
 _PHONE_SPLIT = re.compile(r"\s*:::\s*|[;\n]|,(?=\s*\+)")
+_MANY = re.compile(r"[;\n]|:::|,\s*\+")
+#: several addresses in one e-mail cell: the first is kept
+_EMAILS = re.compile(r"\s*(?::::|[;,\n])\s*")
 
 
 def cell(cells: Sequence[str], index: int) -> str:
@@ -348,25 +359,82 @@ def cell(cells: Sequence[str], index: int) -> str:
 
 
 def contact_row(line: int, cells: Sequence[str], mapping: Mapping) -> Row:
-    row = Row(line=line)
-    for field, indexes in mapping.items():
-        if field == "phone":
-            for i in indexes:
-                value = cell(cells, i)
-                if value:
-                    row.phones.extend(p for p in _PHONE_SPLIT.split(value) if p.strip())
-        elif field in ("name", "first_name", "middle_name", "last_name"):
-            continue
-        else:
-            setattr(row, field, unescape(cell(cells, indexes[0])))
-    name = cell(cells, mapping["name"][0]) if "name" in mapping else ""
-    if not name:
-        parts = (
-            cell(cells, mapping[f][0]) for f in ("first_name", "middle_name", "last_name") if f in mapping
-        )
-        name = " ".join(p for p in parts if p)
-    row.name = " ".join(unescape(name).split())
-    return row
+    return contact_reader(mapping)(line, cells)
+
+
+_VALUE = re.compile(r"^phone_(\d+)_value$")
+_NOT_CALLABLE_LABEL = re.compile(r"fax|pager|факс|пейджер", re.IGNORECASE)
+
+
+def phone_labels(headers: Sequence[str]) -> dict[int, int]:
+    """Google's ``Phone N - Value`` column → its ``Phone N - Label`` (or ``- Type``) column, which
+    says per row whether the number is a fax."""
+    normed = [norm(h) for h in headers]
+    labels: dict[int, int] = {}
+    for i, h in enumerate(normed):
+        m = _VALUE.match(h)
+        if m is not None:
+            for name in (f"phone_{m[1]}_label", f"phone_{m[1]}_type"):
+                if name in normed:
+                    labels[i] = normed.index(name)
+                    break
+    return labels
+
+
+def missing(mapping: Mapping, content: str) -> list[str]:
+    """The fields a file of ``content`` cannot be imported without, that ``mapping`` lacks."""
+    if content == "calls":
+        needed = [f for f in ("number", "direction") if f not in mapping]
+        if "started" not in mapping and "date" not in mapping:
+            needed.insert(1, "started")
+        return needed
+    return [] if "phone" in mapping else ["phone"]
+
+
+def contact_reader(
+    mapping: Mapping, labels: dict[int, int] | None = None
+) -> Callable[[int, Sequence[str]], Row]:
+    """A function that reads one row of cells as a contact, the mapping worked out once (it
+    runs for every row of a file that may have a hundred thousand). ``labels``: see
+    :func:`phone_labels`; a number labelled as a fax or a pager is left out."""
+    phones = [(i, (labels or {}).get(i)) for i in mapping.get("phone", [])]
+    simple = [
+        (field, indexes[0])
+        for field, indexes in mapping.items()
+        if field not in ("phone", "name", "first_name", "middle_name", "last_name")
+    ]
+    whole = mapping["name"][0] if "name" in mapping else None
+    parts = [mapping[f][0] for f in ("first_name", "middle_name", "last_name") if f in mapping]
+    split = _PHONE_SPLIT.split
+
+    def read(line: int, cells: Sequence[str]) -> Row:
+        size = len(cells)
+        row = Row(line=line)
+        for i, label in phones:
+            value = cells[i].strip() if i < size else ""
+            if value and label is not None and label < size and _NOT_CALLABLE_LABEL.search(cells[label]):
+                continue
+            if value:
+                if _MANY.search(value):
+                    row.phones.extend(p for p in split(value) if p.strip())
+                else:
+                    row.phones.append(value)
+        for field, i in simple:
+            value = cells[i].strip() if i < size else ""
+            if value:
+                setattr(row, field, unescape(value) if value[0] == "'" else value)
+        if row.email and _EMAILS.search(row.email):  # Google: "a@x.example ::: b@y.example"
+            row.email = next((e for e in _EMAILS.split(row.email) if e), "")
+        if "\r" in row.notes:  # Outlook's notes end their lines in CRLF, as vCards may
+            row.notes = row.notes.replace("\r\n", "\n").replace("\r", "\n")
+        name = cells[whole].strip() if whole is not None and whole < size else ""
+        if not name and parts:
+            name = " ".join(v for v in (cells[i].strip() for i in parts if i < size) if v)
+        if name:
+            row.name = " ".join((unescape(name) if name[0] == "'" else name).split())
+        return row
+
+    return read
 
 
 def unescape(value: str) -> str:

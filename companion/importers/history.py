@@ -17,7 +17,7 @@ from typing import Any
 
 from companion.i18n import translate
 from companion.importers import ImportCancelled, ImportReport
-from companion.importers.apply import usable_key
+from companion.importers.apply import insert_id, usable_key
 from companion.importers.columns import Mapping, cell, unescape
 from companion.method import (
     Direction,
@@ -31,7 +31,7 @@ from companion.method import (
     raised_status,
     temperature,
 )
-from companion.store.models import Call, Contact, ContactPhone, Phone
+from companion.store.models import Contact, db
 
 MAX_DURATION = timedelta(hours=24)
 
@@ -163,7 +163,7 @@ def _parse(row: CallRow, region: str, report: ImportReport) -> ParsedCall | None
     if key is None:
         skip(translate("import", "not a usable number: {raw!r}").format(raw=row.number.strip()[:60]))
         return None
-    started = when(row.started or " ".join(p for p in (row.date, row.time) if p.strip()), region)
+    started = when(row.started or _day_and_time(row.date, row.time), region)
     if started is None:
         text = (row.started or f"{row.date} {row.time}").strip()
         if text:
@@ -196,6 +196,15 @@ def _parse(row: CallRow, region: str, report: ImportReport) -> ParsedCall | None
             )
     ended = started + timedelta(seconds=seconds) if seconds else None
     return ParsedCall(row, key, valid, row.number.strip(), started, ended, direction, outcome)
+
+
+def _day_and_time(day: str, clock: str) -> str:
+    """A date column and a time column as one text. An Excel date cell reads as its midnight
+    (``2026-10-01 00:00:00``): it is a date, like ``01.10.2026`` (the time column says the time)."""
+    day, clock = day.strip(), clock.strip()
+    if day.endswith(" 00:00:00"):
+        day = day[: -len(" 00:00:00")]
+    return f"{day} {clock}".strip()
 
 
 def when(text: str, region: str) -> datetime | None:
@@ -260,20 +269,38 @@ def duration(text: str) -> int | None:
     return int(value) if value >= 0 else None
 
 
+#: a contact as a call history import keeps it: [id, name, status, familiarity, known_by, referred_by]
+_Owner = list[Any]
+
+
 class CallWriter:
-    """Writes parsed calls inside the caller's transaction, oldest first."""
+    """Writes parsed calls inside the caller's transaction, oldest first, in plain statements
+    (a call history runs to hundreds of thousands of rows)."""
 
     def __init__(self, desk: Any, report: ImportReport, familiarity: str) -> None:
+        from peewee import SqliteDatabase
+
         from companion.desk import to_db
 
         self.desk = desk
         self.report = report
         self.to_db = to_db
+        self.sqlite = isinstance(db.obj, SqliteDatabase)
+        self.p = db.obj.param
         #: whose calls these are where the file does not say
         self.default_rep = desk.rep if familiarity == Familiarity.PERSONAL.value else ""
-        self.now = to_db(desk.clock())
-        self.subjects: dict[str, tuple[Phone, Contact | None]] = {}
+        self.now = self._time(to_db(desk.clock()))
+        #: number → [its phone id, its owners]
+        self.numbers: dict[str, tuple[int, list[_Owner]]] = {}
+        #: contact id (or minus the phone id for a number without one) → what calls so far proved
         self.facts: dict[int, Facts] = {}
+        self.cursor = db.obj.cursor()
+
+    def _time(self, moment: datetime | None) -> object:
+        """A naive UTC time as the store keeps it (SQLite: the text its adapter writes)."""
+        if moment is None:
+            return None
+        return moment.isoformat(" ") if self.sqlite else moment
 
     def apply(
         self, parsed: Sequence[ParsedCall], tick: Callable[[int], None], cancelled: Callable[[], bool]
@@ -287,122 +314,155 @@ class CallWriter:
         tick(len(parsed))
 
     def _call(self, item: ParsedCall) -> None:
-        row, report = item.row, self.report
-        phone, contact = self._subject(item)
+        row, report, p, cursor = item.row, self.report, self.p, self.cursor
+        phone_id, owner = self._who(item)
         rep = row.rep.strip() or self.default_rep
-        started = self.to_db(item.started)
-        ended = self.to_db(item.ended) if item.ended else None
-        existing = (
-            Call.select()
-            .where(
-                (Call.phone == phone) & (Call.started == started) & (Call.direction == item.direction.value)
-            )
-            .first()
-        )
-        facts = self._facts(phone, contact)
+        started = self._time(self.to_db(item.started))
+        ended = self._time(self.to_db(item.ended)) if item.ended else None
+        note = row.note.strip()
+        existing = cursor.execute(
+            f'SELECT id, outcome, note, rep, ended FROM "call" '
+            f"WHERE phone_id = {p} AND started = {p} AND direction = {p} ORDER BY id LIMIT 1",
+            (phone_id, started, item.direction.value),
+        ).fetchone()
+        facts = self._facts(phone_id, owner)
         if existing is not None:
-            changes = {
-                "outcome": item.outcome.value,
-                "note": row.note.strip() or existing.note,
-                "rep": rep or existing.rep,
-                "ended": ended or existing.ended,
-            }
-            if all(getattr(existing, k) == v for k, v in changes.items()):
+            call_id, outcome, old_note, old_rep, old_ended = existing
+            wanted = (item.outcome.value, note or old_note, rep or old_rep, ended or old_ended)
+            if wanted == (outcome, old_note, old_rep, old_ended):
                 report.unchanged += 1
             else:
-                for k, v in changes.items():
-                    setattr(existing, k, v)
-                existing.save()
+                cursor.execute(
+                    f'UPDATE "call" SET outcome = {p}, note = {p}, rep = {p}, ended = {p} WHERE id = {p}',
+                    (*wanted, call_id),
+                )
                 report.updated += 1
         else:
-            kind = _enum(Kind, row.kind) or classify(item.direction, facts)
-            if kind.direction is not item.direction:
+            kind = _enum(Kind, row.kind)
+            if kind is None or kind.direction is not item.direction:
                 kind = classify(item.direction, facts)
-            Call.create(
-                phone=phone,
-                contact=contact,
-                raw=item.raw,
-                direction=item.direction.value,
-                rep=rep,
-                started=started,
-                ended=ended,
-                kind=kind.value,
-                kind_auto=kind.value,
-                temperature=(_enum(Temperature, row.temperature) or temperature(facts)).value,
-                outcome=item.outcome.value,
-                logged=started,
-                note=row.note.strip(),
+            temp = _enum(Temperature, row.temperature) or temperature(facts)
+            marks = ", ".join([p] * 13)
+            cursor.execute(
+                'INSERT INTO "call" (phone_id, contact_id, raw, direction, rep, started, ended, kind, '
+                f"kind_auto, temperature, outcome, logged, note) VALUES ({marks})",
+                (
+                    phone_id,
+                    owner[0] if owner is not None else None,
+                    item.raw,
+                    item.direction.value,
+                    rep,
+                    started,
+                    ended,
+                    kind.value,
+                    kind.value,
+                    temp.value,
+                    item.outcome.value,
+                    started,
+                    note,
+                ),
             )
             report.created += 1
-        self._learn(phone, contact, item.outcome, rep, facts)
+        self._learn(phone_id, owner, facts, item.outcome, rep)
 
-    def _subject(self, item: ParsedCall) -> tuple[Phone, Contact | None]:
+    def _who(self, item: ParsedCall) -> tuple[int, _Owner | None]:
         """The number's row and the person the call was with (created from the file's name
         when the number is new to us); a switchboard's call with nobody named is the number's."""
+        p, cursor = self.p, self.cursor
+        entry = self.numbers.get(item.key)
+        if entry is None:
+            rows = cursor.execute(
+                "SELECT p.id, c.id, c.name, c.status, c.familiarity, c.known_by, c.referred_by "
+                "FROM phone p LEFT JOIN contact_phone cp ON cp.phone_id = p.id "
+                "LEFT JOIN contact c ON c.id = cp.contact_id "
+                f"WHERE p.number = {p} ORDER BY c.id",
+                (item.key,),
+            ).fetchall()
+            if rows:
+                phone_id = rows[0][0]
+            else:
+                phone_id = insert_id(
+                    cursor,
+                    self.sqlite,
+                    f"INSERT INTO phone (number, raw, valid) VALUES ({p}, {p}, {p})",
+                    (item.key, item.raw, Contact.do_not_call.db_value(item.valid)),
+                )
+            entry = self.numbers[item.key] = (phone_id, [list(r[1:]) for r in rows if r[1] is not None])
+        phone_id, owners = entry
         name = " ".join(item.row.name.split())
-        cached = self.subjects.get(item.key)
-        if cached is not None and (not name or (cached[1] is not None and _same(cached[1].name, name))):
-            return cached
-        phone = Phone.get_or_none(Phone.number == item.key)
-        if phone is None:
-            phone = Phone.create(number=item.key, raw=item.raw, valid=item.valid)
-        owners = list(
-            Contact.select().join(ContactPhone).where(ContactPhone.phone == phone).order_by(Contact.id)
-        )
-        contact: Contact | None = None
-        if len(owners) == 1 and (not name or not owners[0].name.strip() or _same(owners[0].name, name)):
-            contact = owners[0]
+        chosen: _Owner | None = None
+        if len(owners) == 1 and (not name or not owners[0][1].strip() or _same(owners[0][1], name)):
+            chosen = owners[0]
         elif name:
-            contact = next((c for c in owners if _same(c.name, name)), None)
-        elif len(owners) == 1:
-            contact = owners[0]
-        if contact is None and (name or item.row.company.strip()) and not owners:
-            contact = Contact.create(
-                name=name, company=item.row.company.strip(), created=self.now, updated=self.now
+            chosen = next((o for o in owners if _same(o[1], name)), None)
+        company = item.row.company.strip()
+        if chosen is None and not owners and (name or company):
+            contact_id = insert_id(
+                cursor,
+                self.sqlite,
+                "INSERT INTO contact (name, company, email, notes, status, referred_by, source, familiarity, "
+                f"known_by, do_not_call, created, updated) VALUES ({p}, {p}, '', '', {p}, '', '', {p}, '', "
+                f"{p}, {p}, {p})",
+                (
+                    name,
+                    company,
+                    Status.PERSON.value,
+                    Familiarity.NONE.value,
+                    Contact.do_not_call.db_value(False),
+                    self.now,
+                    self.now,
+                ),
             )
-            ContactPhone.create(contact=contact, phone=phone, raw=item.raw)
-        elif contact is not None and name and not contact.name.strip():
-            contact.name = name
-            contact.updated = self.now
-            contact.save()
-        self.subjects[item.key] = (phone, contact)
-        return phone, contact
+            cursor.execute(
+                f"INSERT INTO contact_phone (contact_id, phone_id, raw, label) VALUES ({p}, {p}, {p}, '')",
+                (contact_id, phone_id, item.raw),
+            )
+            chosen = [contact_id, name, Status.PERSON.value, Familiarity.NONE.value, "", ""]
+            owners.append(chosen)
+        elif chosen is not None and name and not chosen[1].strip():
+            cursor.execute(
+                f"UPDATE contact SET name = {p}, updated = {p} WHERE id = {p}", (name, self.now, chosen[0])
+            )
+            chosen[1] = name
+        return phone_id, chosen
 
-    def _facts(self, phone: Phone, contact: Contact | None) -> Facts:
+    def _facts(self, phone_id: int, owner: _Owner | None) -> Facts:
         """What was known before this call: the contact's record, and the calls imported
         before it (the store's earlier calls are not read: that would cost a query per row)."""
-        key = contact.id if contact is not None else -phone.id
+        key = owner[0] if owner is not None else -phone_id
         facts = self.facts.get(key)
         if facts is None:
-            status = Status(contact.status) if contact is not None else Status.PERSON
-            fam = contact.familiarity if contact is not None else Familiarity.NONE.value
-            facts = Facts(
-                client=status is Status.CLIENT,
-                personal=fam == Familiarity.PERSONAL.value
-                and contact is not None
-                and contact.known_by in ("", self.desk.rep),
-                company=fam != Familiarity.NONE.value or status.rank >= Status.PROSPECT.rank,
-                referral=contact is not None and bool(contact.referred_by.strip()),
-            )
+            if owner is None:
+                facts = Facts()
+            else:
+                _, _, status, fam, known_by, referred_by = owner
+                level = Status(status)
+                facts = Facts(
+                    client=level is Status.CLIENT,
+                    personal=fam == Familiarity.PERSONAL.value and known_by in ("", self.desk.rep),
+                    company=fam != Familiarity.NONE.value or level.rank >= Status.PROSPECT.rank,
+                    referral=bool(referred_by.strip()),
+                )
             self.facts[key] = facts
         return facts
 
-    def _learn(
-        self, phone: Phone, contact: Contact | None, outcome: Outcome, rep: str, before: Facts
-    ) -> None:
+    def _learn(self, phone_id: int, owner: _Owner | None, before: Facts, outcome: Outcome, rep: str) -> None:
+        """What this call proves, for the calls after it (the facts of DESIGN.md §1)."""
         client = before.client
-        if contact is not None:
-            after = raised_status(Status(contact.status), outcome)
-            if after.value != contact.status:
-                contact.status = after.value
-                contact.updated = self.now
-                contact.save()
+        if owner is not None:
+            after = raised_status(Status(owner[2]), outcome)
+            if after.value != owner[2]:
+                p = self.p
+                self.cursor.execute(
+                    f"UPDATE contact SET status = {p}, updated = {p} WHERE id = {p}",
+                    (after.value, self.now, owner[0]),
+                )
+                owner[2] = after.value
             client = after is Status.CLIENT
-        key = contact.id if contact is not None else -phone.id
-        self.facts[key] = Facts(
+        self.facts[owner[0] if owner is not None else -phone_id] = Facts(
             client=client,
             personal=before.personal or (outcome.connected and rep == self.desk.rep),
-            company=before.company or outcome.connected or (outcome.status is not None),
+            company=before.company or outcome.connected or outcome.status is not None,
             referral=before.referral,
         )
 

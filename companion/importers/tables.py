@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -77,11 +78,26 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1251")
+        return data.decode(_single_byte(data))
     except UnicodeDecodeError:
         raise ImportFileError(
             translate("import", "{file}: unknown text encoding (save it as UTF-8).").format(file=name)
         ) from None
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _single_byte(data: bytes) -> str:
+    """windows-1251 (Russian Excel) or windows-1252 (Western Excel: ``José``, ``Müller``).
+
+    Russian words are all high bytes in cp1251; a Western text has a high byte here and there
+    between ASCII letters. So: mostly runs of two or more high bytes is Cyrillic."""
+    runs = _HIGH_RUN.findall(data[:65536])
+    if not runs:
+        return "cp1251"
+    long_runs = sum(len(r) for r in runs if len(r) >= 2)
+    return "cp1251" if long_runs * 2 >= sum(len(r) for r in runs) else "cp1252"
 
 
 def sniff_delimiter(text: str) -> str:
@@ -138,7 +154,9 @@ def xlsx_table(path: Path) -> Table:
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise ImportFileError(translate("import", "Excel files need openpyxl installed.")) from None
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # openpyxl refuses a path not named .xlsx: a workbook renamed .csv, a CRM's ".xls" that is one
+        named = path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm")
+        book = load_workbook(path if named else io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         raise ImportFileError(
             translate("import", "{file} is not an Excel workbook (.xlsx) or it is damaged.").format(
