@@ -806,6 +806,13 @@ class Desk:
         return self.lookup(raw, Direction.IN)
 
 
+def close_thread_connection() -> None:
+    """Close the calling thread's database connection. peewee opens one per thread: a worker
+    thread (the window's import) calls this when its job is done; other threads keep theirs."""
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+
+
 def _delete_if_unused(contact_id: int) -> None:
     """Delete a contact log() created for a call being undone, unless something refers to it
     now or the rep has filled it in since."""

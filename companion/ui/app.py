@@ -98,7 +98,8 @@ class Tray(QSystemTrayIcon):
 
     def quit(self) -> None:
         self.window.quitting = True
-        self.window.close()
+        if not self.window.close():  # the rep chose to let a running import finish
+            return
         QApplication.quit()
 
 

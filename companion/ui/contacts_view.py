@@ -4,15 +4,17 @@ Everything goes through :class:`companion.book.Book`; nothing here knows the tab
 Narrow (a window docked beside the phone) the form sits below the list; wide, beside it.
 Keys: Enter in the search opens the first match (or starts a new contact when nothing
 matches), Down moves into the list, Delete in the list asks to delete, Ctrl+S saves,
-Ctrl+N starts a new contact, Escape closes the merge picker.
+Ctrl+N starts a new contact, Escape closes the merge picker. Import… asks the window for a
+file to import (``importRequested``); Export… writes every contact to CSV or vCard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QCursor, QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,6 +40,7 @@ from companion.card import ContactInfo
 from companion.desk import BadInput
 from companion.i18n import translate
 from companion.method import STATUS_NAMES, Familiarity, Status
+from companion.transfer import export_contacts
 from companion.ui import dialogs
 from companion.ui.contact_list import SEARCH_DELAY_MS, SEARCH_LIMIT, ContactDelegate, ContactListModel
 from companion.ui.merge_picker import MergePicker
@@ -70,6 +73,8 @@ class ContactsView(QWidget):
 
     contactsChanged = Signal()
     callRequested = Signal(str)
+    #: Import… was clicked: the window asks for the file and runs the import
+    importRequested = Signal()
 
     def __init__(self, book: Book, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,8 +133,21 @@ class ContactsView(QWidget):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.activated.connect(self._list_activated)
         self.list.installEventFilter(self)
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setToolTip(self.tr("Import contacts or calls from a file (Ctrl+I)"))
+        self.import_button.setAccessibleName(self.tr("Import contacts or calls from a file"))
+        self.import_button.clicked.connect(self._import_clicked)
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Export every contact to a CSV or vCard file"))
+        self.export_button.setAccessibleName(self.tr("Export every contact to a file"))
+        self.export_button.clicked.connect(self._export_clicked)
+        count_row = QHBoxLayout()
+        count_row.setContentsMargins(0, 0, 0, 0)
+        count_row.addWidget(self.count, 1)
+        count_row.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
+        count_row.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         browse_layout.addWidget(self.search)
-        browse_layout.addWidget(self.count)
+        browse_layout.addLayout(count_row)
         browse_layout.addWidget(self.list, 1)
         self.splitter.addWidget(browse)
 
@@ -271,6 +289,8 @@ class ContactsView(QWidget):
 
         chain: list[QWidget] = [
             self.search,
+            self.import_button,
+            self.export_button,
             self.list,
             self.name,
             self.company,
@@ -368,6 +388,12 @@ class ContactsView(QWidget):
 
     def _merge_clicked(self, *_args: object) -> None:
         self.start_merge()
+
+    def _import_clicked(self, *_args: object) -> None:
+        self.importRequested.emit()
+
+    def _export_clicked(self, *_args: object) -> None:
+        self.export()
 
     # --- searching -----------------------------------------------------------------------
 
@@ -698,6 +724,31 @@ class ContactsView(QWidget):
         ):
             return
         self.callRequested.emit(str(number))
+
+    def export(self) -> Path | None:
+        """Every contact to a file the rep picks: vCard when it ends in .vcf, else CSV."""
+        filters = ";;".join(
+            (
+                self.tr("CSV table (Excel, other programs)") + " (*.csv)",
+                self.tr("vCard (phones, address books)") + " (*.vcf)",
+            )
+        )
+        chosen = dialogs.ask_save_file(self, self.tr("Export contacts"), "contacts.csv", filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(".csv")
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            count = export_contacts(self.book.desk, path)
+        except BadInput as exc:
+            self._say(str(exc), error=True)
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._say(self.tr("Contacts exported to {file}: %n.", "", count).format(file=path.name))
+        return path
 
     # --- keyboard and size ---------------------------------------------------------------
 

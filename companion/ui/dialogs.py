@@ -4,6 +4,10 @@ never open a real dialog."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
@@ -27,5 +31,14 @@ def ask_open_file(parent: QWidget | None, title: str, filters: str) -> str | Non
 
 
 def ask_save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    """A path to write; ``suggested`` is a file name (offered in the Documents folder) or a
+    path. A name typed without an extension gets the one of the chosen filter."""
+    if not Path(suggested).is_absolute():
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / suggested) if folder else suggested
+    path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    if path and not Path(path).suffix:
+        pattern = re.search(r"\*(\.\w+)", chosen)
+        if pattern:
+            path += pattern.group(1)
     return path or None

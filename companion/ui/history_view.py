@@ -3,11 +3,13 @@ name, number or note. Enter (or a double click) on a row opens that number's car
 
 Narrow (a side-docked window) shows when, direction, who and outcome; a wide window adds
 the number, kind, rep and note. Every row's tooltip tells the whole call either way.
+Export… writes every call (whatever the filter) to a CSV file.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,25 +22,31 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QResizeEvent
+from PySide6.QtGui import QColor, QCursor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.card import CallInfo
+from companion.desk import BadInput
 from companion.i18n import translate
 from companion.journal import HISTORY_LIMIT, KINDS, NOT_LOGGED, HistoryFilter, Journal
 from companion.method import KIND_TITLES, OUTCOME_NAMES, OUTCOMES, Direction, Kind, Outcome
-from companion.ui.style import TEMPERATURE_COLOURS, muted_text
+from companion.transfer import export_calls
+from companion.ui import dialogs
+from companion.ui.style import TEMPERATURE_COLOURS, muted_text, warning_colour
 
 SEARCH_DELAY_MS = 250
 #: below this width the table keeps only when, direction, who and outcome
@@ -259,7 +267,15 @@ class HistoryView(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("How many calls are shown"))
-        layout.addWidget(self.status)
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Export every call (not only those shown) to a CSV file"))
+        self.export_button.setAccessibleName(self.tr("Export every call to a CSV file"))
+        self.export_button.clicked.connect(self._export_clicked)
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 0, 0)
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(status_row)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -345,6 +361,7 @@ class HistoryView(QWidget):
         else:
             text = self.tr("Calls: %n", "", count)
         self.status.setText(text)
+        self.status.setStyleSheet("")
 
     def _filtered(self) -> bool:
         return self.current_filter() != HistoryFilter(day=None, days=1)
@@ -355,7 +372,32 @@ class HistoryView(QWidget):
             return None
         return self.model.calls[index.row()] if index.row() < len(self.model.calls) else None
 
+    def export(self) -> Path | None:
+        """Every call to a CSV file the rep picks."""
+        filters = self.tr("CSV table (Excel, other programs)") + " (*.csv)"
+        chosen = dialogs.ask_save_file(self, self.tr("Export calls"), "calls.csv", filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(".csv")
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            count = export_calls(self.journal.desk, path)
+        except BadInput as exc:
+            self.status.setText(str(exc))
+            self.status.setStyleSheet(f"color: {warning_colour()};")
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.status.setText(self.tr("Calls exported to {file}: %n.", "", count).format(file=path.name))
+        self.status.setStyleSheet("")
+        return path
+
     # --- reactions -------------------------------------------------------------------
+
+    def _export_clicked(self, *_args: object) -> None:
+        self.export()
 
     def _search_edited(self, _text: str) -> None:
         self._search_timer.start()  # search once the typing pauses

@@ -9,16 +9,28 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QToolButton, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtGui import (
+    QCloseEvent,
+    QCursor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPaintEvent,
+    QResizeEvent,
+    QShortcut,
+)
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QToolButton, QWidget
 
 from companion import numbers
 from companion.book import Book
 from companion.card import Card
 from companion.config import Settings
 from companion.desk import Desk
+from companion.importers import ImportFileError, ImportReport, open_source
 from companion.integrations import dial
 from companion.integrations.clipboard import ClipboardWatch
 from companion.integrations.http_hook import DEFAULT_PORT, HttpHook
@@ -30,6 +42,7 @@ from companion.ui.card_view import CardView
 from companion.ui.contacts_view import ContactsView
 from companion.ui.history_view import HistoryView
 from companion.ui.icons import icon
+from companion.ui.import_dialog import IMPORT_PATTERNS, ImportDialog, importable_files
 from companion.ui.settings_view import SettingsView
 from companion.ui.today_view import TodayView
 from companion.ui.tolog_view import ToLogView
@@ -62,6 +75,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Call Companion")
         self.setWindowIcon(icon("app"))
         self.setMinimumSize(300, 420)
+        self.setAcceptDrops(True)  # a contacts file or call list dropped anywhere is imported
+        self.import_dialog: ImportDialog | None = None
 
         self.book = Book(desk)
         self.journal = Journal(desk)
@@ -106,6 +121,7 @@ class MainWindow(QMainWindow):
         self.history.numberActivated.connect(self._open_number)
         self.contacts.contactsChanged.connect(self.card.refresh)
         self.contacts.callRequested.connect(self.call_number)
+        self.contacts.importRequested.connect(self.choose_import_file)
         self.settings_view.settingsChanged.connect(self._settings_changed)
 
         for index in range(len(self._tab_texts)):
@@ -114,6 +130,8 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(self._tab_shortcut)
         search = QShortcut(QKeySequence.StandardKey.Find, self)
         search.activated.connect(self.focus_search)
+        import_file = QShortcut(QKeySequence("Ctrl+I"), self)
+        import_file.activated.connect(self.choose_import_file)
 
         self.http_hook: HttpHook | None = None
         self._http_config: tuple[int, str] | None = None
@@ -294,6 +312,81 @@ class MainWindow(QMainWindow):
         self.card.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.card.search.selectAll()
 
+    # --- importing ---------------------------------------------------------------------------
+
+    def choose_import_file(self) -> None:
+        """Ctrl+I, or Import… in Contacts: pick a file, then its import dialog."""
+        filters = ";;".join(
+            (
+                self.tr("Contacts and call lists") + f" ({IMPORT_PATTERNS})",
+                self.tr("All files") + " (*)",
+            )
+        )
+        path = dialogs.ask_open_file(self, self.tr("Import contacts or calls"), filters)
+        if path:
+            self.open_import(Path(path))
+
+    def open_import(self, path: Path) -> ImportDialog | None:
+        """The import dialog for ``path`` (one import at a time); a file that cannot be
+        imported at all is said so, and nothing else happens."""
+        current = self.import_dialog
+        if current is not None and current.running:
+            dialogs.tell(
+                self,
+                self.tr("Import"),
+                self.tr(
+                    "An import is running: wait for it to end (or cancel it) before importing {file}."
+                ).format(file=path.name),
+            )
+            self._raise_dialog(current)
+            return None
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            source = open_source(path)
+        except ImportFileError as exc:
+            source, why = None, str(exc)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if source is None:
+            dialogs.tell(self, self.tr("Cannot import {file}").format(file=path.name), why)
+            return None
+        if current is not None:
+            current.close()
+            current.deleteLater()
+        dialog = ImportDialog(self.desk, source, parent=self)
+        dialog.imported.connect(self._imported)
+        self.import_dialog = dialog
+        self._raise_dialog(dialog)
+        return dialog
+
+    @staticmethod
+    def _raise_dialog(dialog: ImportDialog) -> None:
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _imported(self, _report: ImportReport) -> None:
+        """An import changed contacts or calls: every view shows them."""
+        self.contacts.refresh()
+        self.card.refresh()
+        self._update_tolog_title()
+        self._tab_changed(self.tabs.currentIndex())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if importable_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        files = importable_files(event.mimeData())
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # after the drop returns: the file manager is not kept waiting on our dialog
+        QTimer.singleShot(0, self, partial(self.open_import, files[0]))
+
     # --- reactions -------------------------------------------------------------------------
 
     def _open_call(self, call_id: int) -> None:
@@ -412,6 +505,10 @@ class MainWindow(QMainWindow):
         self.state.sync()
         if self.can_hide_to_tray and not self.quitting:
             event.ignore()
-            self.hide()
+            self.hide()  # an import goes on meanwhile
+            return
+        if self.import_dialog is not None and not self.import_dialog.stop(ask=True):
+            event.ignore()  # the rep lets the import finish
+            self.quitting = False
             return
         super().closeEvent(event)

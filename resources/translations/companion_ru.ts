@@ -312,7 +312,7 @@ You can also type or paste a number above.</source>
         <name>ContactsView</name>
         <message>
             <source>Contacts</source>
-            <extracomment>narrower than this, the form goes below the list the warning red, lightened enough to read on a dark window the contact in the form; None while a new one is being written</extracomment>
+            <extracomment>narrower than this, the form goes below the list the warning red, lightened enough to read on a dark window Import… was clicked: the window asks for the file and runs the import the contact in the form; None while a new one is being written</extracomment>
             <translation>Контакты</translation>
         </message>
         <message>
@@ -338,6 +338,30 @@ You can also type or paste a number above.</source>
         <message>
             <source>Contacts found</source>
             <translation>Найденные контакты</translation>
+        </message>
+        <message>
+            <source>Import…</source>
+            <translation>Импорт…</translation>
+        </message>
+        <message>
+            <source>Import contacts or calls from a file (Ctrl+I)</source>
+            <translation>Импортировать контакты или звонки из файла (Ctrl+I)</translation>
+        </message>
+        <message>
+            <source>Import contacts or calls from a file</source>
+            <translation>Импортировать контакты или звонки из файла</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>Экспорт…</translation>
+        </message>
+        <message>
+            <source>Export every contact to a CSV or vCard file</source>
+            <translation>Выгрузить все контакты в файл CSV или vCard</translation>
+        </message>
+        <message>
+            <source>Export every contact to a file</source>
+            <translation>Выгрузить все контакты в файл</translation>
         </message>
         <message>
             <source>Contact being edited</source>
@@ -402,6 +426,26 @@ You can also type or paste a number above.</source>
         <message>
             <source>Save the contact</source>
             <translation>Сохранить контакт</translation>
+        </message>
+        <message>
+            <source>CSV table (Excel, other programs)</source>
+            <translation>Таблица CSV (Excel и другие программы)</translation>
+        </message>
+        <message>
+            <source>vCard (phones, address books)</source>
+            <translation>vCard (телефоны, адресные книги)</translation>
+        </message>
+        <message>
+            <source>Export contacts</source>
+            <translation>Экспорт контактов</translation>
+        </message>
+        <message numerus="yes">
+            <source>Contacts exported to {file}: %n.</source>
+            <translation>
+                <numerusform>В файл {file} выгружен %n контакт.</numerusform>
+                <numerusform>В файл {file} выгружено %n контакта.</numerusform>
+                <numerusform>В файл {file} выгружено %n контактов.</numerusform>
+            </translation>
         </message>
         <message>
             <source>Who recommended us</source>
@@ -652,6 +696,18 @@ You can also type or paste a number above.</source>
             <translation>Сколько звонков показано</translation>
         </message>
         <message>
+            <source>Export…</source>
+            <translation>Экспорт…</translation>
+        </message>
+        <message>
+            <source>Export every call (not only those shown) to a CSV file</source>
+            <translation>Выгрузить все звонки (не только показанные) в файл CSV</translation>
+        </message>
+        <message>
+            <source>Export every call to a CSV file</source>
+            <translation>Выгрузить все звонки в файл CSV</translation>
+        </message>
+        <message>
             <source>All reps</source>
             <translation>Все менеджеры</translation>
         </message>
@@ -682,6 +738,262 @@ You can also type or paste a number above.</source>
                 <numerusform>Звонков: %n</numerusform>
                 <numerusform>Звонков: %n</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>CSV table (Excel, other programs)</source>
+            <translation>Таблица CSV (Excel и другие программы)</translation>
+        </message>
+        <message>
+            <source>Export calls</source>
+            <translation>Экспорт звонков</translation>
+        </message>
+        <message numerus="yes">
+            <source>Calls exported to {file}: %n.</source>
+            <translation>
+                <numerusform>В файл {file} выгружен %n звонок.</numerusform>
+                <numerusform>В файл {file} выгружено %n звонка.</numerusform>
+                <numerusform>В файл {file} выгружено %n звонков.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportDialog</name>
+        <message>
+            <source>Import {file}</source>
+            <extracomment>rows of the "will be imported as" preview in sight under a table's columns (it scrolls) the share of the progress bar that reading takes (parsing the numbers is most of the work) files the window imports (dropped on it, or picked with Ctrl+I) an import that created or updated something: its ImportReport the import ended: "imported", "cancelled" or "failed"</extracomment>
+            <translation>Импорт: {file}</translation>
+        </message>
+        <message>
+            <source>Import a file</source>
+            <translation>Импорт файла</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>Файл</translation>
+        </message>
+        <message>
+            <source>What the file is</source>
+            <translation>Что это за файл</translation>
+        </message>
+        <message numerus="yes">
+            <source>{format} · cards: %Ln</source>
+            <translation>
+                <numerusform>{format} · %Ln карточка</numerusform>
+                <numerusform>{format} · %Ln карточки</numerusform>
+                <numerusform>{format} · %Ln карточек</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{format} · no rows</source>
+            <translation>{format} · строк нет</translation>
+        </message>
+        <message numerus="yes">
+            <source>{format} · rows: about %Ln</source>
+            <translation>
+                <numerusform>{format} · около %Ln строки</numerusform>
+                <numerusform>{format} · около %Ln строк</numerusform>
+                <numerusform>{format} · около %Ln строк</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Check what each column holds; columns marked — are not imported.</source>
+            <translation>Проверьте, что в каждом столбце; столбцы с «—» не импортируются.</translation>
+        </message>
+        <message>
+            <source>The file has a header row but no rows to import.</source>
+            <translation>В файле есть строка заголовков, но нет строк для импорта.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Show the empty columns (%n)</source>
+            <translation>
+                <numerusform>Показать пустые столбцы (%n)</numerusform>
+                <numerusform>Показать пустые столбцы (%n)</numerusform>
+                <numerusform>Показать пустые столбцы (%n)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Columns with nothing in the first rows of the file</source>
+            <translation>Столбцы, пустые в первых строках файла</translation>
+        </message>
+        <message>
+            <source>The first cards will be imported as:</source>
+            <translation>Первые карточки будут импортированы так:</translation>
+        </message>
+        <message>
+            <source>Will be imported as:</source>
+            <translation>Будет импортировано так:</translation>
+        </message>
+        <message>
+            <source>How the first rows will be imported</source>
+            <translation>Как будут импортированы первые строки</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Имя</translation>
+        </message>
+        <message>
+            <source>Phones</source>
+            <translation>Телефоны</translation>
+        </message>
+        <message>
+            <source>Company</source>
+            <translation>Компания</translation>
+        </message>
+        <message>
+            <source>Whose calls are these, where the file does not say?</source>
+            <translation>Чьи это звонки, если в файле не сказано?</translation>
+        </message>
+        <message>
+            <source>&amp;Mine</source>
+            <translation>&amp;Мои</translation>
+        </message>
+        <message>
+            <source>My &amp;colleagues'</source>
+            <translation>&amp;Коллег</translation>
+        </message>
+        <message>
+            <source>How well do these people know you?</source>
+            <translation>Насколько хорошо эти люди вас знают?</translation>
+        </message>
+        <message>
+            <source>&amp;Personally</source>
+            <translation>&amp;Лично</translation>
+        </message>
+        <message>
+            <source>Through the &amp;company</source>
+            <translation>Через &amp;компанию</translation>
+        </message>
+        <message>
+            <source>&amp;Not at all (a bought list)</source>
+            <translation>&amp;Никак (купленная база)</translation>
+        </message>
+        <message>
+            <source>Why it cannot be imported yet</source>
+            <translation>Почему пока нельзя импортировать</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>Импорт</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Отмена</translation>
+        </message>
+        <message>
+            <source>Close without importing</source>
+            <translation>Закрыть без импорта</translation>
+        </message>
+        <message>
+            <source>Import progress</source>
+            <translation>Ход импорта</translation>
+        </message>
+        <message>
+            <source>Import status</source>
+            <translation>Состояние импорта</translation>
+        </message>
+        <message>
+            <source>Cancel the import</source>
+            <translation>Отменить импорт</translation>
+        </message>
+        <message>
+            <source>What the import did</source>
+            <translation>Что сделал импорт</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>Подробности</translation>
+        </message>
+        <message>
+            <source>Problems, one per line</source>
+            <translation>Замечания, по одному в строке</translation>
+        </message>
+        <message>
+            <source>Copy problems</source>
+            <translation>Скопировать замечания</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Закрыть</translation>
+        </message>
+        <message>
+            <source>(no name)</source>
+            <translation>(без имени)</translation>
+        </message>
+        <message>
+            <source>no number: skipped</source>
+            <translation>нет номера: пропущено</translation>
+        </message>
+        <message>
+            <source>There is nothing to import.</source>
+            <translation>Импортировать нечего.</translation>
+        </message>
+        <message>
+            <source>Choose the column that holds the phone numbers: set its field to “{field}”.</source>
+            <translation>Укажите столбец с номерами телефонов: выберите для него «{field}».</translation>
+        </message>
+        <message>
+            <source>Choose the columns for: {fields}.</source>
+            <translation>Укажите столбцы для: {fields}.</translation>
+        </message>
+        <message>
+            <source>Reading the file…</source>
+            <translation>Чтение файла…</translation>
+        </message>
+        <message>
+            <source>Nothing is saved until the end: you can cancel at any time.</source>
+            <translation>До конца ничего не сохраняется: импорт можно отменить в любой момент.</translation>
+        </message>
+        <message>
+            <source>Read {done} of about {total} rows.</source>
+            <translation>Прочитано {done} из примерно {total} строк.</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>Сохранение…</translation>
+        </message>
+        <message>
+            <source>Saved {done} of {total}.</source>
+            <translation>Сохранено {done} из {total}.</translation>
+        </message>
+        <message>
+            <source>Cancelling…</source>
+            <translation>Отмена…</translation>
+        </message>
+        <message>
+            <source>Stop the import?</source>
+            <translation>Остановить импорт?</translation>
+        </message>
+        <message>
+            <source>The import is not finished. Stop it? Nothing will be imported.</source>
+            <translation>Импорт не закончен. Остановить его? Ничего не будет импортировано.</translation>
+        </message>
+        <message>
+            <source>Stop the import</source>
+            <translation>Остановить импорт</translation>
+        </message>
+        <message numerus="yes">
+            <source>Problems: %n (each line says what happened to that row)</source>
+            <translation>
+                <numerusform>%n замечание (в каждой строке — что стало с этой строкой файла)</numerusform>
+                <numerusform>%n замечания (в каждой строке — что стало с этой строкой файла)</numerusform>
+                <numerusform>%n замечаний (в каждой строке — что стало с этой строкой файла)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No problems.</source>
+            <translation>Замечаний нет.</translation>
+        </message>
+        <message>
+            <source>Cancelled: nothing was imported.</source>
+            <translation>Отменено: ничего не импортировано.</translation>
+        </message>
+        <message>
+            <source>The import failed.</source>
+            <translation>Импорт не удался.</translation>
+        </message>
+        <message>
+            <source>Nothing was imported.</source>
+            <translation>Ничего не импортировано.</translation>
         </message>
     </context>
     <context>
@@ -743,6 +1055,30 @@ You can also type or paste a number above.</source>
             <translation>Демо: этот звонок идёт прямо сейчас — нажмите цифру 1–7, чтобы записать результат. Карточки всех видов — в «Истории» (двойной щелчок по звонку) и в «Контактах» (кнопка «Позвонить»).</translation>
         </message>
         <message>
+            <source>Contacts and call lists</source>
+            <translation>Контакты и списки звонков</translation>
+        </message>
+        <message>
+            <source>All files</source>
+            <translation>Все файлы</translation>
+        </message>
+        <message>
+            <source>Import contacts or calls</source>
+            <translation>Импорт контактов или звонков</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>Импорт</translation>
+        </message>
+        <message>
+            <source>An import is running: wait for it to end (or cancel it) before importing {file}.</source>
+            <translation>Идёт импорт: дождитесь его окончания (или отмените его), прежде чем импортировать {file}.</translation>
+        </message>
+        <message>
+            <source>Cannot import {file}</source>
+            <translation>Не удаётся импортировать {file}</translation>
+        </message>
+        <message>
             <source>Your name changed</source>
             <translation>Ваше имя изменилось</translation>
         </message>
@@ -753,6 +1089,26 @@ You can also type or paste a number above.</source>
         <message>
             <source>Rename</source>
             <translation>Переименовать</translation>
+        </message>
+    </context>
+    <context>
+        <name>MappingTable</name>
+        <message>
+            <source>The first rows of the file</source>
+            <extracomment>fields that may take several columns (the engine's rule) the width a column starts with, at least and at most</extracomment>
+            <translation>Первые строки файла</translation>
+        </message>
+        <message>
+            <source>Column {n}</source>
+            <translation>Столбец {n}</translation>
+        </message>
+        <message>
+            <source>What is in the column “{column}”?</source>
+            <translation>Что в столбце «{column}»?</translation>
+        </message>
+        <message>
+            <source>What is in this column? — means it is not imported.</source>
+            <translation>Что в этом столбце? «—» — не импортировать.</translation>
         </message>
     </context>
     <context>
@@ -1208,7 +1564,7 @@ became a deal</source>
         <name>cli</name>
         <message>
             <source>Unknown region {code}: use a two-letter country code such as RU or US.</source>
-            <extracomment>the softphone's events: handed to the running window commands that only read: they never create a database file</extracomment>
+            <extracomment>commands that only read: they never create a database file</extracomment>
             <translation>Неизвестный регион {code}: укажите двухбуквенный код страны, например RU или US.</translation>
         </message>
         <message>
@@ -1226,6 +1582,10 @@ became a deal</source>
         <message>
             <source>Call ended after {s} s.</source>
             <translation>Звонок завершён, длительность {s} с.</translation>
+        </message>
+        <message>
+            <source>Calls are exported to CSV only; name the file .csv.</source>
+            <translation>Звонки выгружаются только в CSV; дайте файлу расширение .csv.</translation>
         </message>
         <message>
             <source>Exported {n} rows to {path}.</source>
@@ -1526,10 +1886,69 @@ became a deal</source>
         </message>
         <message>
             <source>--map: unknown field {key!r} (known: {known}).</source>
+            <extracomment>Russian words are inflected: "Номер телефона", "Номер мобильного", "Сотовый" "number" alone says little ("Order Number", "Number of Employees", "Улица, номер дома", Outlook's "Личный номер" is an ID): a phone column only with none but these words beside it inside any word: "Номер факса", "Telefax", "Номер пейджера" (Bitrix24) are not for calling</extracomment>
             <translation>--map: неизвестное поле {key!r} (известные: {known}).</translation>
         </message>
         <message>
+            <source>Google Contacts (CSV)</source>
+            <extracomment>what ``--format`` takes: a contacts table (CSV), an Excel workbook, vCards, a call history rows a preview shows progress(phase, done, total): phase "reading" (numbers parsed) then "saving" "contacts" or "calls" "csv", "xlsx" or "vcard" "google", "outlook", "csv", "xlsx", "vcard" or "calls": whose export it looks like the first rows: (line, cells) of a table; for vCards, empty (see ``cards``) field → columns, as guessed from the header row (tables only) data rows (or cards) in the file, about</extracomment>
+            <translation>Контакты Google (CSV)</translation>
+        </message>
+        <message>
+            <source>Outlook contacts (CSV)</source>
+            <translation>Контакты Outlook (CSV)</translation>
+        </message>
+        <message>
+            <source>Contacts table (CSV)</source>
+            <translation>Таблица контактов (CSV)</translation>
+        </message>
+        <message>
+            <source>Contacts table (Excel)</source>
+            <translation>Таблица контактов (Excel)</translation>
+        </message>
+        <message>
+            <source>vCard contacts</source>
+            <translation>Контакты vCard</translation>
+        </message>
+        <message>
+            <source>Call history ({container})</source>
+            <translation>История звонков ({container})</translation>
+        </message>
+        <message>
+            <source>{file} has a header row and nothing under it.</source>
+            <translation>В файле {file} есть строка заголовков, а под ней ничего нет.</translation>
+        </message>
+        <message>
+            <source>{file} holds vCards, not a call history.</source>
+            <translation>В файле {file} карточки vCard, а не история звонков.</translation>
+        </message>
+        <message>
+            <source>Unknown fields for this file: {fields}.</source>
+            <translation>Неизвестные поля для этого файла: {fields}.</translation>
+        </message>
+        <message>
+            <source>{file} looks like a call history but has no {fields} column (columns: {columns}); name them with --map FIELD=COLUMN.</source>
+            <translation>{file} похож на историю звонков, но в нём нет столбца {fields} (столбцы: {columns}); укажите их через --map ПОЛЕ=СТОЛБЕЦ.</translation>
+        </message>
+        <message>
+            <source>The {field} column is not in {file}.</source>
+            <translation>В файле {file} нет столбца для поля {field}.</translation>
+        </message>
+        <message>
+            <source>Unknown format {fmt!r} (known: {known}).</source>
+            <translation>Неизвестный формат {fmt!r} (известные: {known}).</translation>
+        </message>
+        <message>
+            <source>{file} is an old Excel file (.xls): save it as .xlsx or CSV in Excel and import that.</source>
+            <translation>{file} — файл старого Excel (.xls): сохраните его в Excel как .xlsx или CSV и импортируйте новый файл.</translation>
+        </message>
+        <message>
+            <source>{file} is not an Excel workbook (.xlsx) or it is damaged.</source>
+            <translation>{file} — не книга Excel (.xlsx) или она повреждена.</translation>
+        </message>
+        <message>
             <source>not a usable number: {raw!r}</source>
+            <extracomment>the contact columns an import reads and writes, in this order a row and (key, valid, what the file said) for each of its usable numbers, without repeats</extracomment>
             <translation>непригодный номер: {raw!r}</translation>
         </message>
         <message>
@@ -1542,6 +1961,7 @@ became a deal</source>
         </message>
         <message>
             <source>{number} already belongs to «{owner}»; updated that contact (the file says «{name}»)</source>
+            <extracomment>contacts earlier rows of this import created or went to</extracomment>
             <translation>{number} уже принадлежит контакту «{owner}»; обновлён этот контакт (в файле — «{name}»)</translation>
         </message>
         <message>
@@ -1558,7 +1978,6 @@ became a deal</source>
         </message>
         <message>
             <source>{file}: damaged UTF-16 text.</source>
-            <extracomment>field → header names that mean it (compared lower-case, with spaces and dashes as "_")</extracomment>
             <translation>{file}: повреждённый текст в UTF-16.</translation>
         </message>
         <message>
@@ -1574,11 +1993,109 @@ became a deal</source>
             <translation>{file}: неизвестная кодировка текста (сохраните файл в UTF-8).</translation>
         </message>
         <message>
+            <source>Name</source>
+            <extracomment>fields of a contacts file, in the order the mapping step offers them fields of a call-history file fields that take every column mapped to them</extracomment>
+            <translation>ФИО</translation>
+        </message>
+        <message>
+            <source>First name</source>
+            <translation>Имя</translation>
+        </message>
+        <message>
+            <source>Middle name</source>
+            <translation>Отчество</translation>
+        </message>
+        <message>
+            <source>Last name</source>
+            <translation>Фамилия</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>Телефон</translation>
+        </message>
+        <message>
+            <source>Company</source>
+            <translation>Компания</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>Эл. почта</translation>
+        </message>
+        <message>
+            <source>Notes</source>
+            <translation>Заметки</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Статус</translation>
+        </message>
+        <message>
+            <source>Referred by</source>
+            <translation>По рекомендации</translation>
+        </message>
+        <message>
+            <source>Familiarity</source>
+            <translation>Знакомство</translation>
+        </message>
+        <message>
+            <source>Do not call</source>
+            <translation>Не звонить</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>Откуда узнали</translation>
+        </message>
+        <message>
+            <source>Date and time</source>
+            <translation>Дата и время</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>Дата</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>Время</translation>
+        </message>
+        <message>
+            <source>Number</source>
+            <translation>Номер</translation>
+        </message>
+        <message>
+            <source>Direction</source>
+            <translation>Направление</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>Результат</translation>
+        </message>
+        <message>
+            <source>Rep</source>
+            <translation>Менеджер</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>Заметка</translation>
+        </message>
+        <message>
+            <source>Duration</source>
+            <translation>Длительность</translation>
+        </message>
+        <message>
+            <source>Kind of call</source>
+            <translation>Тип звонка</translation>
+        </message>
+        <message>
+            <source>Temperature</source>
+            <translation>Температура</translation>
+        </message>
+        <message>
             <source>--map: there is no column {column!r} (columns: {columns}).</source>
             <translation>--map: нет столбца {column!r} (столбцы: {columns}).</translation>
         </message>
         <message>
             <source>{file} is too large to import.</source>
+            <extracomment>a cell longer than this is cut: nothing a rep types is that long, a broken file is (line, cells) for every row with something in it how many data rows there are, or about (for progress)</extracomment>
             <translation>Файл {file} слишком большой для импорта.</translation>
         </message>
         <message>
@@ -1598,12 +2115,85 @@ became a deal</source>
             <translation>В файле {file} нет строки заголовков.</translation>
         </message>
         <message>
+            <source>Excel files need openpyxl installed.</source>
+            <translation>Для файлов Excel нужен установленный openpyxl.</translation>
+        </message>
+        <message>
+            <source>{file} has no sheets.</source>
+            <translation>В файле {file} нет листов.</translation>
+        </message>
+        <message>
+            <source>{file} is damaged after row {line}.</source>
+            <translation>Файл {file} повреждён после строки {line}.</translation>
+        </message>
+        <message>
             <source>{file} has no phone column (columns: {columns}); name it with --map phone=COLUMN.</source>
             <translation>В файле {file} нет столбца с телефоном (столбцы: {columns}); укажите его: --map phone=СТОЛБЕЦ.</translation>
         </message>
         <message>
             <source>{file}, line {line}: broken CSV ({why}).</source>
             <translation>{file}, строка {line}: ошибка в CSV ({why}).</translation>
+        </message>
+        <message>
+            <source>not a date and time: {value!r}; skipped</source>
+            <translation>не дата и время: {value!r}; пропущено</translation>
+        </message>
+        <message>
+            <source>no date; skipped</source>
+            <translation>нет даты; пропущено</translation>
+        </message>
+        <message>
+            <source>unknown direction {value!r}; skipped</source>
+            <translation>неизвестное направление {value!r}; пропущено</translation>
+        </message>
+        <message>
+            <source>no direction (incoming or outgoing); skipped</source>
+            <translation>не указано направление (входящий или исходящий); пропущено</translation>
+        </message>
+        <message>
+            <source>not a duration: {value!r}; ignored</source>
+            <translation>не длительность: {value!r}; не учтено</translation>
+        </message>
+        <message>
+            <source>unknown outcome {value!r}; counted as {outcome}</source>
+            <translation>неизвестный результат {value!r}; считается как {outcome}</translation>
+        </message>
+        <message>
+            <source>{file} is not a vCard file (there is no BEGIN:VCARD in it).</source>
+            <extracomment>the properties a row is made of; all others are skipped unread what Call Companion writes beyond a plain card (so an export imports back to the same data) → the Row field it is read into TEL types that are no use to a salesperson's phone bytes that were not UTF-8, kept by the ``surrogateescape`` error handler "BEGIN" in UTF-16 without a byte order mark, little- and big-endian a vCard 3.0 line is at most this many octets before its CRLF (RFC 2425 §5.8.1)</extracomment>
+            <translation>{file} — не файл vCard (в нём нет BEGIN:VCARD).</translation>
+        </message>
+        <message>
+            <source>{file} is not a vCard file (it looks binary).</source>
+            <translation>{file} — не файл vCard (похоже, это двоичный файл).</translation>
+        </message>
+        <message>
+            <source>the last card is not finished (no END:VCARD); kept as it is</source>
+            <translation>последняя карточка не закончена (нет END:VCARD); взята как есть</translation>
+        </message>
+        <message>
+            <source>the last card is not finished (no END:VCARD) and has no number; skipped</source>
+            <translation>последняя карточка не закончена (нет END:VCARD) и в ней нет номера; пропущена</translation>
+        </message>
+        <message>
+            <source>this card has no END:VCARD before the next one; kept as it is</source>
+            <translation>у этой карточки нет END:VCARD перед следующей; взята как есть</translation>
+        </message>
+        <message>
+            <source>this card has no END:VCARD before the next one and has no number; skipped</source>
+            <translation>у этой карточки нет END:VCARD перед следующей и нет номера; пропущена</translation>
+        </message>
+        <message>
+            <source>{field}: damaged quoted-printable text; read as far as it goes</source>
+            <translation>{field}: повреждённый текст quoted-printable; прочитано, сколько удалось</translation>
+        </message>
+        <message>
+            <source>{field}: damaged base64 text; skipped</source>
+            <translation>{field}: повреждённый текст base64; пропущено</translation>
+        </message>
+        <message>
+            <source>{field}: some characters could not be read</source>
+            <translation>{field}: некоторые символы не удалось прочитать</translation>
         </message>
     </context>
     <context>
