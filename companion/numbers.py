@@ -96,6 +96,8 @@ _SERVICE_CODE = re.compile(r"^\s*(?:\*\d{2,3}|#\d{2}#)\s*(?=[+\d(][\d\s().\-]{6,
 _VISUAL = re.compile(r"[\s\-.()\[\]/\u00a0\u2010-\u2015\u2212]")
 _DIAL = re.compile(r"^\+?[0-9*#]+$")
 _PLAIN = re.compile(r"^\+?[0-9]{3,17}$")
+#: what most numbers in a file look like: ``+7 (916) 123-45-67``, ``8 916 123.45.67``
+_PHONEISH = re.compile(r"^ *\+?[0-9 ().\-]*[0-9][0-9 ().\-]*$")
 _USER_AT_HOST = re.compile(r"^[^@\s:<>\"]+@[^@\s]+$")
 #: ITU-T E.164: at most 15 digits including the country code.
 _E164_MAX_DIGITS = 15
@@ -254,6 +256,23 @@ def _read(raw: str | None, region: str | None) -> Number | _Read:
     if len(raw) > MAX_INPUT:
         return Number(input=raw[:MAX_INPUT], shape=Shape.INVALID, key=None, too_long=True)
     region = (region or "").upper() or None
+    if _PHONEISH.match(raw):
+        # only digits, +, spaces, brackets, dots and dashes (what an address book holds): no
+        # display name, URI, service code or word to look for, so straight to the number
+        text = raw.strip()
+        local = _VISUAL.sub("", text)
+        if (len(local) <= MAX_EXTENSION_DIGITS or not local.isdigit()) and _DIAL.match(local):
+            if not local.startswith("+"):
+                return Number(
+                    input=raw,
+                    shape=Shape.EXTENSION,
+                    key=local,
+                    international=local,
+                    national=local,
+                    human=local,
+                )
+        pn, valid = _parse_phone(text, local, region)
+        return raw, text, None, local, pn, valid, region
     text = clean_text(raw)
     display_name, text = split_display_name(text)
     if text.lower() in WITHHELD_WORDS or not text:

@@ -846,3 +846,15 @@ def test_a_source_says_which_columns_it_still_needs() -> None:
     assert calls.missing() == []
     assert calls.missing({"outcome": [3]}) == ["number", "started", "direction"]
     assert open_source(fixture("google_30.vcf")).missing() == []
+
+
+def test_a_huge_cell_is_cut_and_blank_rows_are_passed_over(desk: Desk, tmp_path: Path) -> None:
+    from companion.importers.tables import MAX_CELL
+
+    path = tmp_path / "huge.csv"
+    path.write_text(f"Name;Phone;Notes\n;;\n  ; ;\nIvan;{IVAN};{'x' * (MAX_CELL * 3)}\n", encoding="utf-8")
+    report = load(desk, path)
+    assert (counts(report), report.problems) == ((1, 0, 0, 0), [])
+    ivan = desk.lookup(IVAN).contact
+    assert ivan.name == "Ivan"
+    assert Contact.get(Contact.name == "Ivan").notes == "x" * MAX_CELL

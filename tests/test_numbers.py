@@ -801,3 +801,16 @@ def test_the_validity_check_is_phonenumbers_own(pn: phonenumbers.PhoneNumber, ta
     )
     for number in (pn, changed):
         assert _is_valid(number) == phonenumbers.is_valid_number(number)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(" +0123456789().-", min_size=1, max_size=24)
+    | example_numbers().map(lambda pn: phonenumbers.format_number(pn, PhoneNumberFormat.INTERNATIONAL)),
+    region=user_regions,
+)
+def test_the_short_way_for_plain_numbers_reads_what_the_long_way_reads(text: str, region: str | None) -> None:
+    # a zero-width space (removed by clean_text) sends the same text the long way
+    short, long = parse(text, region), parse("\u200b" + text, region)
+    fields = ("shape", "key", "valid", "e164", "international", "national", "human", "extension", "region")
+    assert [getattr(short, f) for f in fields] == [getattr(long, f) for f in fields]

@@ -255,6 +255,7 @@ def import_file(
         total = opened.total
     else:
         table = opened.table()
+        opened.data = b""  # the table holds the decoded text now
         total = table.total
         if fmt == "calls" or (fmt is None and cols.is_call_history(table.headers)):
             content = "calls"

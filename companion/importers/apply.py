@@ -232,6 +232,9 @@ class ContactWriter:
         if any(numbers_):
             owners = {id(p): p for k in numbers_ if k is not None for p in k.owners}
             person = _match(sorted(owners.values(), key=_order), row.name)
+        else:
+            self._new(row, found, status, fam, source)  # every number new: what most rows are
+            return
         created = person is None
         changed = False
         renamed = (
@@ -299,6 +302,35 @@ class ContactWriter:
             report.updated += 1
         else:
             report.unchanged += 1
+
+    def _new(self, row: Row, found: list[tuple[str, bool, str]], status: str, fam: str, source: str) -> None:
+        """A row none of whose numbers the store or this import has seen: a new contact (what
+        the general path would make of it, without comparing field by field)."""
+        target = Familiarity(fam) if fam else self.default
+        self.order += 1
+        person = Person(
+            None,
+            self.order,
+            row.name,
+            row.company,
+            row.email,
+            row.notes,
+            status or Status.PERSON.value,
+            row.referred_by,
+            source,
+            target.value,
+            self.desk.rep if target is Familiarity.PERSONAL else "",
+            bool(row.do_not_call) and row.do_not_call.strip().lower() in _TRUE,
+            claimed=True,
+        )
+        self.new_people.append(person)
+        self.touched.append(person)
+        known, new_numbers, links = self.known, self.new_numbers, self.links
+        for key, valid, raw in found:
+            number = known[key] = Known(key, None, raw, valid, [person])
+            new_numbers.append(number)
+            links.append((person, number, raw))
+        self.report.created += 1
 
     # --- writing -----------------------------------------------------------------------
 

@@ -134,8 +134,11 @@ def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[tuple[int, lis
             return
         except csv.Error as exc:
             raise _broken(name, line, exc) from None
-        if any(cells) and any(c.strip() for c in cells):
-            yield line, [c if len(c) <= MAX_CELL else c[:MAX_CELL] for c in cells]
+        if not any(cells) or not "".join(cells).strip():
+            continue  # a blank line, or one of only delimiters and spaces
+        if max(map(len, cells)) > MAX_CELL:
+            cells = [c[:MAX_CELL] for c in cells]
+        yield line, cells
 
 
 def _broken(name: str, line: int, exc: csv.Error) -> ImportFileError:
