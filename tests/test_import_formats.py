@@ -833,9 +833,10 @@ def test_the_row_count_of_a_file_with_multi_line_cells_is_not_its_line_count(tmp
     source = open_source(path)
     assert len(source.sample) == 50
     assert 180 <= source.total <= 220  # 600 lines, 200 rows
+    assert not source.exact
     small = tmp_path / "small.csv"
     small.write_text("Name,Phone,Notes\n" + body[: body.index("Person 5,")], encoding="utf-8")
-    assert open_source(small).total == 5
+    assert (open_source(small).total, open_source(small).exact) == (5, True)
 
 
 def test_a_source_says_which_columns_it_still_needs() -> None:

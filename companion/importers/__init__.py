@@ -127,8 +127,10 @@ class Source:
     cards: list[Row]
     #: field → columns, as guessed from the header row (tables only)
     mapping: dict[str, list[int]]
-    #: data rows (or cards) in the file, about
+    #: data rows (or cards) in the file, about (see ``exact``)
     total: int
+    #: whether ``total`` was counted (a short file, vCards) rather than estimated
+    exact: bool = False
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -180,7 +182,7 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
     opened = _open(path, fmt)
     if opened.container == "vcard":
         cards = list(itertools.islice(opened.cards(lambda line, text: None), SAMPLE))
-        return Source(path, "contacts", "vcard", "vcard", [], [], cards, {}, opened.total)
+        return Source(path, "contacts", "vcard", "vcard", [], [], cards, {}, opened.total, exact=True)
     table = opened.table()
     sample = list(itertools.islice(table.rows, SAMPLE + 1))
     close = getattr(table.rows, "close", None)
@@ -208,6 +210,7 @@ def open_source(path: Path, fmt: str | None = None) -> Source:
         [],
         mapping,
         total,
+        exact=len(sample) < SAMPLE or total == len(sample),
     )
 
 

@@ -144,6 +144,8 @@ class ImportDialog(QDialog):
             return self.tr("{format} · cards: %Ln", "", source.total).format(format=source.label)
         if not source.sample:
             return self.tr("{format} · no rows").format(format=source.label)
+        if source.exact:
+            return self.tr("{format} · rows: %Ln", "", source.total).format(format=source.label)
         return self.tr("{format} · rows: about %Ln", "", max(source.total, len(source.sample))).format(
             format=source.label
         )

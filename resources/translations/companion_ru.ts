@@ -788,6 +788,14 @@ You can also type or paste a number above.</source>
             <translation>{format} · строк нет</translation>
         </message>
         <message numerus="yes">
+            <source>{format} · rows: %Ln</source>
+            <translation>
+                <numerusform>{format} · %Ln строка</numerusform>
+                <numerusform>{format} · %Ln строки</numerusform>
+                <numerusform>{format} · %Ln строк</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
             <source>{format} · rows: about %Ln</source>
             <translation>
                 <numerusform>{format} · около %Ln строки</numerusform>
@@ -1891,7 +1899,7 @@ became a deal</source>
         </message>
         <message>
             <source>Google Contacts (CSV)</source>
-            <extracomment>what ``--format`` takes: a contacts table (CSV), an Excel workbook, vCards, a call history rows a preview shows progress(phase, done, total): phase "reading" (numbers parsed) then "saving" "contacts" or "calls" "csv", "xlsx" or "vcard" "google", "outlook", "csv", "xlsx", "vcard" or "calls": whose export it looks like the first rows: (line, cells) of a table; for vCards, empty (see ``cards``) field → columns, as guessed from the header row (tables only) data rows (or cards) in the file, about</extracomment>
+            <extracomment>what ``--format`` takes: a contacts table (CSV), an Excel workbook, vCards, a call history rows a preview shows progress(phase, done, total): phase "reading" (numbers parsed) then "saving" "contacts" or "calls" "csv", "xlsx" or "vcard" "google", "outlook", "csv", "xlsx", "vcard" or "calls": whose export it looks like the first rows: (line, cells) of a table; for vCards, empty (see ``cards``) field → columns, as guessed from the header row (tables only) data rows (or cards) in the file, about (see ``exact``) whether ``total`` was counted (a short file, vCards) rather than estimated</extracomment>
             <translation>Контакты Google (CSV)</translation>
         </message>
         <message>

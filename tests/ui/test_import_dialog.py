@@ -159,7 +159,7 @@ def test_the_dialog_says_what_the_file_is_and_guesses_its_columns(
     qtbot, desk: Desk, contacts_file: Path
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, desk, contacts_file)
-    assert dialog.format_label.text() == "Contacts table (CSV) · rows: about 3"
+    assert dialog.format_label.text() == "Contacts table (CSV) · rows: 3"
     table = dialog.mapping_table
     assert table is not None
     assert [c.currentText() for c in table.combos] == ["Name", "Phone", "Company", "—"]
