@@ -261,18 +261,13 @@ def _read(raw: str | None, region: str | None) -> Number | _Read:
         # display name, URI, service code or word to look for, so straight to the number
         text = raw.strip()
         local = _VISUAL.sub("", text)
-        if (len(local) <= MAX_EXTENSION_DIGITS or not local.isdigit()) and _DIAL.match(local):
-            if not local.startswith("+"):
-                return Number(
-                    input=raw,
-                    shape=Shape.EXTENSION,
-                    key=local,
-                    international=local,
-                    national=local,
-                    human=local,
-                )
-        pn, valid = _parse_phone(text, local, region)
-        return raw, text, None, local, pn, valid, region
+        short = len(local) <= MAX_EXTENSION_DIGITS or not local.isdigit()
+        if short and _DIAL.match(local) and not local.startswith("+"):
+            return Number(
+                input=raw, shape=Shape.EXTENSION, key=local, international=local, national=local, human=local
+            )
+        plain, plain_valid = _parse_phone(text, local, region)
+        return raw, text, None, local, plain, plain_valid, region
     text = clean_text(raw)
     display_name, text = split_display_name(text)
     if text.lower() in WITHHELD_WORDS or not text:
