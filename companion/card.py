@@ -143,6 +143,16 @@ class CallbackInfo:
     contact_name: str = ""
     #: the person's local time at ``due``, where known
     local_due: datetime | None = None
+    #: the number to dial (E.164 where there is one); None for a callback without a number
+    dial: str | None = None
+    #: when the rep asked for it, if that was in the person's night and ``due`` was moved into
+    #: their calling hours (only in the answer to the call that scheduled it)
+    shifted_from: datetime | None = None
+    #: the person's local time at ``shifted_from``
+    shifted_from_local: datetime | None = None
+    #: the person's local time now, where known
+    local_now: datetime | None = None
+    done: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,7 +164,34 @@ class CallbackInfo:
             "number": self.number,
             "name": self.contact_name or None,
             "local_due": self.local_due.isoformat(timespec="minutes") if self.local_due else None,
+            "dial": self.dial,
+            "shifted_from": iso(self.shifted_from) if self.shifted_from else None,
+            "done": self.done,
         }
+
+    @property
+    def shift_note(self) -> str:
+        """One sentence on a time moved out of the person's night ("" when it was not)."""
+        if self.shifted_from is None:
+            return ""
+        from companion.i18n import translate
+
+        asked = self.shifted_from_local or self.shifted_from.astimezone()
+        due = self.local_due or self.due.astimezone()
+        return translate(
+            "card", "It would be {asked} there, outside calling hours: moved to {due} their time."
+        ).format(asked=asked.strftime("%H:%M"), due=due.strftime("%d.%m %H:%M"))
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackChoice:
+    """A one-click time for a callback: "in 10 minutes", "in an hour", "tomorrow morning"."""
+
+    key: str
+    label: str
+    due: datetime
+    #: the plain reading of the choice fell in the person's night: ``due`` is its shift
+    shifted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +265,9 @@ class Logged:
     status_after: str | None
     callback: CallbackInfo | None = None
     closed_callbacks: tuple[int, ...] = field(default_factory=tuple)
+    #: an outgoing call that did not connect leaves the person's callback open: here it is,
+    #: so that the card can offer the next try
+    still_open: CallbackInfo | None = None
     #: for undo: the contact whose status may have moved, and whether log() created the call
     contact_id: int | None = None
     created_call: bool = False
@@ -246,4 +286,5 @@ class Logged:
             "status_after": self.status_after,
             "callback": self.callback.to_json() if self.callback else None,
             "closed_callbacks": list(self.closed_callbacks),
+            "still_open": self.still_open.to_json() if self.still_open else None,
         }

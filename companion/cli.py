@@ -431,6 +431,8 @@ def _print_logged(call: CallInfo, status: str | None, callback: CallbackInfo | N
             translate("cli", "Callback due {due}.").format(due=f"{callback.due.astimezone():%Y-%m-%d %H:%M}"),
             file=out,
         )
+        if callback.shifted_from is not None:
+            print(callback.shift_note, file=out)
 
 
 def _print_callbacks(items: list[CallbackInfo], out: TextIO) -> None:

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import DatabaseError, Expression, fn
 
 from companion import numbers
 from companion.card import (
+    CallbackChoice,
     CallbackInfo,
     CallBefore,
     CallInfo,
@@ -359,7 +361,9 @@ class Desk:
         if callback is not None:
             when = _local(callback.due).strftime("%d.%m %H:%M")
             if direction is Direction.IN:
-                text = translate("desk", "You owe them a call back (due {when})").format(when=when)
+                text = translate(
+                    "desk", "They are calling about the callback you owe them (due {when})"
+                ).format(when=when)
             elif callback.overdue:
                 text = translate("desk", "Callback overdue since {when}").format(when=when)
             else:
@@ -488,6 +492,9 @@ class Desk:
         number = self.parse(raw)
         if outcome is Outcome.CALLBACK and number.key is None:
             raise BadInput(translate("desk", "A callback needs a number to call: this one is withheld."))
+        wanted = due
+        if outcome is Outcome.CALLBACK:
+            due = self._awake(number, due)
         with db.atomic():
             subject = self._subject(number)
             call = self._call_to_log(call_id, subject, direction)
@@ -572,12 +579,21 @@ class Desk:
                 if subject.phone is None and number.key is not None
                 else None
             )
+        still_open = None
+        if direction is Direction.OUT and not outcome.connected:
+            pending = self._open_callback(self._subject(number))
+            still_open = self._callback_info(pending, now) if pending is not None else None
         return Logged(
             call=self._call_info(call),
             status_before=before,
             status_after=contact.status if contact is not None else None,
-            callback=self._callback_info(new_callback, now) if new_callback else None,
+            callback=(
+                self._callback_info(new_callback, now, shifted_from=wanted if due != wanted else None)
+                if new_callback
+                else None
+            ),
             closed_callbacks=tuple(closed),
+            still_open=still_open,
             contact_id=contact.id if contact is not None else None,
             created_call=call_id is None,
             created_contact=created_contact,
@@ -649,17 +665,138 @@ class Desk:
             query = query.where(Callback.due <= to_db(now))
         return [self._callback_info(cb, now) for cb in query]
 
-    def _callback_info(self, callback: Callback, now: datetime) -> CallbackInfo:
+    def callback(self, callback_id: int) -> CallbackInfo:
+        return self._callback_info(self._get_callback(callback_id), self.clock())
+
+    def callback_choices(self, callback_id: int) -> tuple[CallbackChoice, ...]:
+        """The one-click times for a callback, each moved into the person's calling hours:
+        in 10 minutes, in an hour, tomorrow morning (the start of calling hours, their time)."""
+        callback = self._get_callback(callback_id)
+        number = self._callback_number(callback)
+        return self._choices(number)
+
+    def _choices(self, number: numbers.Number | None) -> tuple[CallbackChoice, ...]:
+        now = self.clock()
+        zones = self._person_zones(number) if number is not None else ()
+        start, _ = self.settings.hours
+        local = numbers.local_time(zones, now)
+        here = local.earliest if local is not None else now.astimezone()
+        tomorrow = datetime.combine((here + timedelta(days=1)).date(), start, tzinfo=here.tzinfo)
+        tomorrow = tomorrow.astimezone(UTC).astimezone(here.tzinfo)  # a real wall-clock time
+        plain = (
+            ("10min", translate("desk", "In 10 minutes"), now + timedelta(minutes=10)),
+            ("1h", translate("desk", "In an hour"), now + timedelta(hours=1)),
+            ("tomorrow", translate("desk", "Tomorrow morning"), tomorrow),
+        )
+        choices = []
+        for key, label, when in plain:
+            due = self._awake(number, when) if number is not None else when
+            choices.append(CallbackChoice(key=key, label=label, due=due, shifted=due != when))
+        return tuple(choices)
+
+    @saving()
+    def reschedule_callback(self, callback_id: int, due: datetime) -> CallbackInfo:
+        """Move an open callback to ``due`` (moved on into the person's calling hours if it
+        falls in their night: ``shifted_from`` then says what was asked)."""
+        if due.tzinfo is None:
+            due = due.astimezone()
+        callback = self._get_callback(callback_id, open_only=True)
+        now = self.clock()
+        if due < now - timedelta(minutes=1):
+            raise BadInput(translate("desk", "That time has passed: choose a time from now on."))
+        number = self._callback_number(callback)
+        moved = self._awake(number, due) if number is not None else due
+        callback.due = to_db(moved)
+        callback.save()
+        return self._callback_info(callback, now, shifted_from=due if moved != due else None)
+
+    @saving()
+    def snooze_callback(self, callback_id: int, minutes: int) -> CallbackInfo:
+        """Put an open callback off by ``minutes`` from now."""
+        if minutes <= 0:
+            raise BadInput(translate("desk", "Snooze for a positive number of minutes."))
+        return self.reschedule_callback(callback_id, self.clock() + timedelta(minutes=minutes))
+
+    @saving()
+    def set_promise(self, callback_id: int, promise: str) -> CallbackInfo:
+        """What the rep promised ("send the price list"), in one line."""
+        callback = self._get_callback(callback_id)
+        callback.promise = " ".join(promise.split())[:500]
+        callback.save()
+        return self._callback_info(callback, self.clock())
+
+    @saving()
+    def finish_callback(self, callback_id: int) -> CallbackInfo:
+        """The rep kept the promise some other way (a message, a visit): the callback is done."""
+        callback = self._get_callback(callback_id, open_only=True)
+        now = self.clock()
+        callback.done = to_db(now)
+        callback.save()
+        return self._callback_info(callback, now)
+
+    @saving()
+    def reopen_callback(self, callback_id: int) -> CallbackInfo:
+        """Undo :meth:`finish_callback` (or a call that closed it by mistake)."""
+        callback = self._get_callback(callback_id)
+        callback.done = None
+        callback.save()
+        return self._callback_info(callback, self.clock())
+
+    def _get_callback(self, callback_id: int, *, open_only: bool = False) -> Callback:
+        callback = Callback.get_or_none(Callback.id == callback_id)
+        if callback is None:
+            raise BadInput(translate("desk", "There is no callback {id}.").format(id=callback_id))
+        if open_only and callback.done is not None:
+            raise BadInput(translate("desk", "That callback is already done."))
+        return callback
+
+    def _callback_number(self, callback: Callback) -> numbers.Number | None:
+        phone = callback.phone
+        return numbers.parse(phone.number, self.settings.region) if phone is not None else None
+
+    def _awake(self, number: numbers.Number, due: datetime) -> datetime:
+        """``due`` moved on into the person's calling hours (their zones, this rep's hours)."""
+        start, end = self.settings.hours
+        if due.tzinfo is None:
+            due = due.astimezone()
+        return numbers.into_hours(due, self._person_zones(number), start, end)
+
+    def _person_zones(self, number: numbers.Number) -> tuple[str, ...]:
+        """The zones the person is in, as far as a callback's time goes. A mobile or toll-free
+        number may be anywhere in its country (Russia's span eleven zones): where this
+        computer's own zone is among them, the person is taken to be local, like the rep."""
+        zones = numbers.time_zones(number)
+        if len(zones) <= 1:
+            return zones
+        now = self.clock().astimezone()
+        here = now.utcoffset()
+        for zone in zones:
+            try:
+                if now.astimezone(ZoneInfo(zone)).utcoffset() == here:
+                    return (zone,)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+        return zones
+
+    def _callback_info(
+        self, callback: Callback, now: datetime, *, shifted_from: datetime | None = None
+    ) -> CallbackInfo:
         due = _from_db(callback.due)
         phone = callback.phone
         contact = callback.contact
-        local_due = None
+        local_due = local_now = shifted_local = None
         number_text = None
         if phone is not None:
             number = numbers.parse(phone.number, self.settings.region)
             number_text = number.human or phone.number
-            local = numbers.local_time(numbers.time_zones(number), due)
+            zones = numbers.time_zones(number)
+            local = numbers.local_time(zones, due)
             local_due = local.earliest if local else None
+            local = numbers.local_time(zones, now)
+            local_now = local.earliest if local else None
+            if shifted_from is not None:
+                local = numbers.local_time(zones, shifted_from)
+                shifted_local = local.earliest if local else None
         return CallbackInfo(
             id=callback.id,
             due=due,
@@ -669,6 +806,11 @@ class Desk:
             number=number_text,
             contact_name=(contact.name or contact.company) if contact else "",
             local_due=local_due,
+            dial=phone.number if phone is not None else None,
+            shifted_from=shifted_from,
+            shifted_from_local=shifted_local,
+            local_now=local_now,
+            done=callback.done is not None,
         )
 
     # --- reading back ----------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -566,3 +566,60 @@ def within_hours(moment: datetime, start: time, end: time) -> bool:
     if start <= end:
         return start <= t < end
     return t >= start or t < end
+
+
+#: how far ahead :func:`into_hours` looks for a moment inside calling hours
+_SHIFT_LIMIT = timedelta(days=3)
+_SHIFT_STEP = timedelta(minutes=15)
+
+
+def into_hours(due: datetime, zones: tuple[str, ...], start: time, end: time) -> datetime:
+    """``due``, or the first moment after it inside calling hours [start, end) in every one of
+    ``zones`` (a number spanning several zones: all of them awake); ``due`` itself when the
+    zones are unknown. Wall clocks are read in each zone at each moment, so a change to or from
+    summer time is where it really is. Where no moment suits every zone within three days (the
+    zones are too far apart), the first zone decides."""
+    if due.tzinfo is None:
+        raise ValueError("into_hours needs an aware datetime")
+    usable: list[ZoneInfo] = []
+    for zone in zones:
+        try:
+            usable.append(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    if not usable:
+        return due
+    for group in (usable, usable[:1]):
+        moment = _first_awake(due, group, start, end)
+        if moment is not None:
+            return moment
+    return due
+
+
+def _first_awake(due: datetime, zones: list[ZoneInfo], start: time, end: time) -> datetime | None:
+    def awake(moment: datetime) -> bool:
+        return all(within_hours(moment.astimezone(z), start, end) for z in zones)
+
+    if awake(due):
+        return due
+    # the start of calling hours in each zone on the next days, earliest first: the answer is
+    # one of these (or, for several zones, a moment between them found by stepping)
+    candidates = []
+    for zone in zones:
+        local = due.astimezone(zone)
+        for days in range(4):
+            day = (local + timedelta(days=days)).date()
+            at = datetime.combine(day, start, tzinfo=zone)
+            # a start that falls into a summer-time gap does not exist: the first valid minute
+            at = at.astimezone(UTC).astimezone(zone)
+            if at > due:
+                candidates.append(at.astimezone(due.tzinfo))
+    for at in sorted(candidates):
+        if awake(at):
+            return at
+    moment = due
+    while moment - due <= _SHIFT_LIMIT:
+        moment += _SHIFT_STEP
+        if awake(moment):
+            return moment
+    return None

@@ -15,9 +15,10 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -131,6 +132,13 @@ def write_contacts(tmp_path: Path) -> Path:
     return path
 
 
+def noon_in_moscow_tomorrow() -> str:
+    """A callback time inside the person's calling hours (a Moscow number), whenever the test runs."""
+    moscow = ZoneInfo("Europe/Moscow")
+    day = (datetime.now(moscow) + timedelta(days=1)).date()
+    return datetime.combine(day, time(12, 0), tzinfo=moscow).isoformat()
+
+
 def iso_in(days: float) -> str:
     return (datetime.now().astimezone() + timedelta(days=days)).isoformat(timespec="seconds")
 
@@ -168,7 +176,7 @@ def test_the_done_when_story_through_the_command_line(run: Run, tmp_path: Path) 
     assert ok_json(run("lookup", IVAN, "--json"))["kind"] == "repeat"
 
     # a promised callback: outgoing → callback, and back once the call is made
-    due = iso_in(1)
+    due = noon_in_moscow_tomorrow()
     promise = ["--callback-at", due, "--promise", "the contract"]
     ok(run("log", IVAN, "--direction", "in", "--outcome", "callback", *promise))
     card = ok_json(run("lookup", IVAN, "--direction", "out", "--json"))
@@ -298,8 +306,21 @@ def test_log_records_the_note_and_the_time_given() -> None:
     assert datetime.fromisoformat(call["at"]) == datetime.fromisoformat("2026-11-20T07:15:00+00:00")
 
 
+def test_a_callback_in_the_persons_night_is_moved_to_their_morning_and_says_so() -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    day = (datetime.now(moscow) + timedelta(days=2)).date()
+    night = datetime.combine(day, time(3, 30), tzinfo=moscow)
+    args = ["log", IVAN, "--direction", "in", "--outcome", "callback", "--callback-at", night.isoformat()]
+    logged = cli_json(*args)["callback"]
+    morning = datetime.combine(day, time(9, 0), tzinfo=moscow)
+    assert datetime.fromisoformat(logged["due"]) == morning
+    assert datetime.fromisoformat(logged["shifted_from"]) == night
+    text = cli_ok(*args)
+    assert f"It would be 03:30 there, outside calling hours: moved to {day:%d.%m} 09:00 their time." in text
+
+
 def test_log_a_callback_with_its_time_and_promise() -> None:
-    due = iso_in(2)
+    due = noon_in_moscow_tomorrow()
     logged = cli_json(
         "log", IVAN, "--direction", "in", "--outcome", "callback", "--callback-at", due,
         "--promise", "send the price list",
@@ -371,7 +392,9 @@ def test_callbacks_lists_the_open_ones_overdue_first_and_due_filters(run: Run) -
         "log", OLGA, "--direction", "in", "--outcome", "callback", "--at", "2020-01-10T10:00:00+00:00",
         "--callback-at", "2020-01-11T10:00:00+00:00", "--promise", "the invoice",
     )  # fmt: skip
-    cli_ok("log", IVAN, "--direction", "out", "--outcome", "callback", "--callback-at", iso_in(30))
+    cli_ok(
+        "log", IVAN, "--direction", "out", "--outcome", "callback", "--callback-at", iso_in(30)
+    )  # shifted or not, later
     everything = ok_json(run("callbacks", "--json"))
     assert [(c["name"], c["overdue"]) for c in everything] == [
         ("Olga Smirnova", True),
@@ -584,7 +607,8 @@ def test_a_hand_edited_settings_file_with_wrong_values_falls_back_to_defaults(se
         encoding="utf-8",
     )
     logged = cli_json("log", IVAN, "--direction", "in", "--outcome", "callback")
-    due = datetime.fromisoformat(logged["callback"]["due"]) - datetime.fromisoformat(logged["call"]["at"])
+    wanted = logged["callback"]["shifted_from"] or logged["callback"]["due"]  # at night: moved on
+    due = datetime.fromisoformat(wanted) - datetime.fromisoformat(logged["call"]["at"])
     assert due == timedelta(minutes=60)
     assert logged["call"]["rep"] == OS_USER
 
