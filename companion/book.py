@@ -19,7 +19,8 @@ from companion.card import ContactInfo
 from companion.desk import BadInput, Desk, contact_info, to_db
 from companion.i18n import translate
 from companion.method import Familiarity, Status
-from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
+from companion.store import write_transaction
+from companion.store.models import Call, Callback, Contact, ContactPhone, Phone
 from companion.text_search import contains, number_variants, search_terms
 
 
@@ -111,7 +112,7 @@ class Book:
         ones the contact already has; a number another contact has is shared, not moved."""
         status = _status(draft.status)
         familiarity = _familiarity(draft.familiarity)
-        with db.atomic():
+        with write_transaction():
             contact = self._contact(draft.id) if draft.id is not None else None
             kept = _linked_keys(contact) if contact is not None else set()
             parsed = self._numbers(draft.numbers, kept)
@@ -203,7 +204,7 @@ class Book:
     def delete(self, contact_id: int) -> None:
         """Delete a contact. Their calls stay in the history (without the contact), their
         numbers stay known, and open callbacks stay on the number when there is one."""
-        with db.atomic():
+        with write_transaction():
             contact = self._contact(contact_id)
             Call.update(contact=None).where(Call.contact == contact).execute()
             Callback.update(contact=None).where(
@@ -220,7 +221,7 @@ class Book:
         the closer familiarity win, and ``other`` is deleted."""
         if keep_id == other_id:
             raise BadInput(translate("book", "Choose two different contacts to merge."))
-        with db.atomic():
+        with write_transaction():
             keep = self._contact(keep_id)
             other = self._contact(other_id)
             for attr in ("name", "company", "email", "referred_by", "source"):
@@ -259,7 +260,7 @@ class Book:
         number = self.desk.parse(raw)
         if number.key is None:
             raise BadInput(translate("book", "A withheld number cannot be saved."))
-        with db.atomic():
+        with write_transaction():
             now = self._now()
             contact = Contact.create(
                 name=name.strip(),

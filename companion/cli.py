@@ -443,6 +443,8 @@ def _print_callbacks(items: list[CallbackInfo], out: TextIO) -> None:
         mark = "!" if cb.overdue else " "
         who = cb.contact_name or cb.number or ""
         line = f"{mark} {cb.due.astimezone():%Y-%m-%d %H:%M}  {who}  {cb.number or ''}"
+        if cb.local_due is not None and cb.local_due.utcoffset() != cb.due.astimezone().utcoffset():
+            line += "  " + translate("cli", "({time} their time)").format(time=f"{cb.local_due:%H:%M}")
         if cb.promise:
             line += f" — {cb.promise}"
         print(line.rstrip(), file=out)

@@ -47,6 +47,7 @@ from companion.method import (
     temperature,
     temperature_of,
 )
+from companion.store import write_transaction
 from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
 
 CONNECTED = tuple(o.value for o in Outcome if o.connected)
@@ -409,7 +410,7 @@ class Desk:
         """A call is ringing or being dialled: record it now, kind as of this moment."""
         direction = _direction(direction)
         number = self.parse(raw)
-        with db.atomic():
+        with write_transaction():
             subject = self._subject(number)
             facts = self.facts(subject)
             kind = classify(direction, facts)
@@ -495,7 +496,7 @@ class Desk:
         wanted = due
         if outcome is Outcome.CALLBACK:
             due = self._awake(number, due)
-        with db.atomic():
+        with write_transaction():
             subject = self._subject(number)
             call = self._call_to_log(call_id, subject, direction)
             call_before = (
@@ -843,7 +844,7 @@ class Desk:
         old, new = old.strip(), new.strip()
         if not new:
             raise BadInput(translate("desk", "Enter your name."))
-        with db.atomic():
+        with write_transaction():
             count = Call.update(rep=new).where(Call.rep == old).execute()
             Contact.update(known_by=new).where(Contact.known_by == old).execute()
         return int(count)
@@ -862,7 +863,7 @@ class Desk:
     @saving()
     def set_note(self, call_id: int, note: str) -> CallInfo:
         """Store the note typed for a recorded call (replacing the one it had)."""
-        with db.atomic():
+        with write_transaction():
             call = Call.get_or_none(Call.id == call_id)
             if call is None:
                 raise BadInput(translate("desk", "There is no call number {id}.").format(id=call_id))
@@ -874,7 +875,7 @@ class Desk:
     def undo(self, logged: Logged) -> None:
         """Take a logged outcome back: the call, the contact (status, referrer, or the contact
         itself if log() created it), the number's record and callbacks as they were."""
-        with db.atomic():
+        with write_transaction():
             if logged.callback is not None:
                 Callback.delete().where(Callback.id == logged.callback.id).execute()
             if logged.closed_callbacks:
@@ -922,7 +923,7 @@ class Desk:
         if source is Source.RECOMMENDATION and not referred_by.strip():
             raise BadInput(translate("desk", "Who recommended us? Enter the name."))
         number = self.parse(raw)
-        with db.atomic():
+        with write_transaction():
             subject = self._subject(number)
             if subject.contact is None and subject.candidates:
                 raise _shared_number()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +19,7 @@ from peewee import JOIN
 
 from companion.desk import BadInput, Desk, from_db
 from companion.i18n import translate
+from companion.importers.columns import FORMULA
 from companion.store.models import Call, Contact, ContactPhone, Phone
 
 CONTACT_COLUMNS = (
@@ -49,12 +49,9 @@ CALL_COLUMNS = (
 )
 
 
-_FORMULA = re.compile(r"^[=@\t\r]|^[+-](?![\d\s().\-]*$)")
-
-
 def guarded(cell: str) -> str:
     """``cell`` safe to open in a spreadsheet: a formula becomes text; numbers stay numbers."""
-    return "'" + cell if _FORMULA.match(cell) else cell
+    return "'" + cell if FORMULA.match(cell) else cell
 
 
 def _write(path: Path, header: Iterable[str], rows: Iterator[list[str]]) -> int:

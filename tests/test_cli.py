@@ -621,3 +621,19 @@ def test_lookup_on_a_database_that_does_not_exist_creates_no_file(tmp_path: Path
     assert main(["--db", str(missing), "lookup", "+7 495 123-45-67", "--json"], out=out) == 0
     assert json.loads(out.getvalue())["kind"] == "first_time"
     assert not missing.exists() and not list(tmp_path.glob("typo*"))
+
+
+def test_callbacks_show_the_persons_own_time_when_it_differs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as system_time
+
+    monkeypatch.setenv("TZ", "UTC")
+    system_time.tzset()
+    try:
+        due = noon_in_moscow_tomorrow()  # 12:00 in Moscow is 09:00 here
+        cli_ok("log", IVAN, "--direction", "in", "--outcome", "callback", "--callback-at", due)
+        (line,) = cli_ok("callbacks").splitlines()
+        assert f"{datetime.fromisoformat(due).astimezone():%Y-%m-%d} 09:00" in line
+        assert line.endswith("(12:00 their time)")
+    finally:
+        monkeypatch.delenv("TZ")
+        system_time.tzset()

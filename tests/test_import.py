@@ -431,3 +431,34 @@ def test_a_formula_in_a_name_is_exported_as_text_and_imports_back_as_it_was(
     Contact.update(name="").execute()
     load(desk, exported, familiarity="none")
     assert [c.name for c in Contact.select()] == [" ".join(name.split())]
+
+
+def test_a_colleague_on_a_switchboard_we_know_is_a_new_contact(desk: Desk, tmp_path: Path) -> None:
+    load(desk, csv_file(tmp_path, f"name,phone,email\nMaria,{PAVEL},m@acme.example\n", name="first.csv"))
+    report = load(
+        desk,
+        csv_file(tmp_path, f"name,phone,email\nAnna,{PAVEL},a@acme.example\nMaria,{PAVEL},m@acme.example\n"),
+    )
+    assert counts(report) == (1, 0, 1, 0)
+    assert contact("Maria").email == "m@acme.example"
+    assert contact("Anna").email == "a@acme.example"
+    assert numbers_of(contact("Anna")) == numbers_of(contact("Maria")) == [PAVEL]
+
+
+@pytest.mark.parametrize(
+    ("cell", "guarded"),
+    [
+        ("-1-1", "'-1-1"),
+        ("+7-916-123-45-67", "'+7-916-123-45-67"),
+        ("+74993224685", "+74993224685"),
+        ("-5", "-5"),
+        ("'=not a formula", "''=not a formula"),
+        ("'plain", "'plain"),
+    ],
+)
+def test_the_formula_guard_and_its_undoing(cell: str, guarded: str) -> None:
+    from companion.importers.columns import unescape
+    from companion.transfer import guarded as guard
+
+    assert guard(cell) == guarded
+    assert unescape(guard(cell)) == cell

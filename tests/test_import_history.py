@@ -389,3 +389,93 @@ def test_a_call_list_without_a_direction_column_is_refused(desk: Desk, tmp_path:
     ):
         load(desk, path)
     assert everything() == []
+
+
+# --- what a review found ---------------------------------------------------------------------
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_our_own_export_of_logged_calls_imports_back_without_doubling(
+    desk: Desk, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = clock.now.replace(microsecond=123456)  # a logged call keeps its microseconds
+    desk.log(IVAN, "out", "talked", note="first")
+    clock.advance(minutes=5, microseconds=654321)
+    desk.log(IVAN, "in", "interested")
+    exported = tmp_path / "calls.csv"
+    export_calls(desk, exported)  # whole seconds
+    report = load(desk, exported, fmt="calls")
+    assert counts(report) == (0, 0, 2, 0)
+    assert Call.select().count() == 2
+
+
+def test_month_first_dates_with_a_day_past_twelve_read_in_any_region(desk: Desk, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "us.csv",
+        f"Date,Number,Direction,Outcome\n05/13/2026 10:00,{PAVEL},Outgoing,Talked\n"
+        f"12/31/2026 09:30,{PAVEL},Outgoing,Talked\n13.05.2026 11:00,{PAVEL},Outgoing,Talked\n",
+    )
+    report = load(desk, path, fmt="calls")
+    assert (counts(report), report.problems) == ((3, 0, 0, 0), [])
+    starts = sorted(c.started for c in Call.select())
+    assert starts == sorted(
+        [local(2026, 5, 13, 10, 0), local(2026, 12, 31, 9, 30), local(2026, 5, 13, 11, 0)]
+    )
+
+
+def test_a_reimport_without_outcomes_keeps_the_outcome_the_rep_logged(desk: Desk, tmp_path: Path) -> None:
+    path = write(tmp_path, "pbx.csv", f"calldate,src_dst,type,billsec\n2026-11-20 10:00:00,{PAVEL},out,125\n")
+    load(desk, path, fmt="calls")
+    call = Call.get()
+    assert call.outcome == "talked"  # guessed from the 125 seconds
+    desk.log(PAVEL, "out", "deal", call_id=call.id)
+    report = load(desk, path, fmt="calls")
+    assert counts(report) == (0, 0, 1, 0)
+    assert Call.get().outcome == "deal"
+
+
+def test_a_second_history_sees_the_calls_the_first_brought(desk: Desk, tmp_path: Path) -> None:
+    january = write(
+        tmp_path, "jan.csv", f"Date,Number,Direction,Outcome,Rep\n2026-01-10 10:00,{PAVEL},out,talked,me\n"
+    )
+    february = write(
+        tmp_path, "feb.csv", f"Date,Number,Direction,Outcome,Rep\n2026-02-10 10:00,{PAVEL},out,talked,me\n"
+    )
+    load(desk, january, fmt="calls")
+    load(desk, february, fmt="calls")
+    later = Call.select().order_by(Call.started.desc()).get()
+    assert (later.kind, later.temperature) == ("hot", "hot")  # the rep had talked to them in January
+
+
+def test_a_caller_spelt_otherwise_is_the_numbers_only_contact(desk: Desk, tmp_path: Path) -> None:
+    contacts = write(tmp_path, "contacts.csv", f"name,phone\nIvan Petrov,{IVAN}\n")
+    import_file(desk, contacts, familiarity="company")
+    path = write(
+        tmp_path,
+        "calls.csv",
+        f"Date,Number,Direction,Outcome,Name\n2026-11-20 10:00,{IVAN},in,talked,Петров Иван\n",
+    )
+    report = load(desk, path, fmt="calls")
+    call = Call.get()
+    assert call.contact.name == "Ivan Petrov"
+    assert call.kind == "returning"
+    assert report.problems == ["line 2: the file says «Петров Иван»; counted as a call with «Ivan Petrov»"]
+
+
+def test_missed_calls_in_a_phone_log_are_incoming_calls_not_taken(desk: Desk, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "phone.csv",
+        f"Date,Number,Type,Duration\n2026-11-20 10:00,{PAVEL},Missed,0\n"
+        f"2026-11-21 10:00,{PAVEL},Пропущенный,\n",
+    )
+    report = load(desk, path, fmt="calls")
+    assert (counts(report), report.problems) == ((2, 0, 0, 0), [])
+    assert [(c.direction, c.outcome) for c in Call.select()] == [("in", "no_answer"), ("in", "no_answer")]
+    assert desk.lookup(PAVEL, "out").kind is Kind.COLD  # nobody has talked to them

@@ -349,3 +349,36 @@ def test_several_processes_opening_a_new_database_at_once_all_succeed(tmp_path: 
     results = [child.communicate(timeout=60) for child in children]
     assert [(out.strip(), err) for out, err in results] == [(b"ok", b"")] * 6
     assert pragma(path, "user_version") == SCHEMA_VERSION
+
+
+def test_a_write_waits_for_another_connections_write_instead_of_failing(desk: Desk) -> None:
+    """An import saving on its own thread holds the write lock; a call that rings meanwhile
+    (read first, then written) waits its turn instead of being refused."""
+    import threading
+
+    from companion.store import write_transaction
+    from companion.store.models import Contact, db
+
+    holding, release = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    def importer() -> None:
+        try:
+            with write_transaction():
+                Contact.create(name="Imported", created=desk.clock(), updated=desk.clock())
+                holding.set()
+                release.wait(5)
+        except BaseException as exc:  # pragma: no cover - reported below
+            failure.append(exc)
+        finally:
+            db.obj.close()
+
+    thread = threading.Thread(target=importer)
+    thread.start()
+    assert holding.wait(5)
+    threading.Timer(0.3, release.set).start()
+    card = desk.begin_call("+74993224685", "in")  # reads the number, then records the call
+    thread.join(5)
+    assert failure == []
+    assert card.call_id is not None
+    assert [c.name for c in Contact.select()] == ["Imported"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,6 +299,8 @@ def import_file(
         raise _no_rows(path)
     count = len(items)
     say("saving", 0, count)
+    from companion.store import write_transaction
+
     with write_transaction():
         writer.apply(items, lambda done: say("saving", done, count), stop)
     return report
@@ -340,23 +341,6 @@ def _check_columns(path: Path, headers: list[str], mapping: dict[str, list[int]]
                     field=field_name, file=path.name
                 )
             )
-
-
-@contextmanager
-def write_transaction() -> Iterator[None]:
-    """One transaction for the whole write; SQLite takes its write lock at the start, so a
-    call recorded meanwhile by the window waits for it instead of failing half-way."""
-    from peewee import SqliteDatabase
-
-    from companion.store.models import db
-
-    database = db.obj
-    if isinstance(database, SqliteDatabase):
-        with database.atomic("IMMEDIATE"):
-            yield
-    else:
-        with database.atomic():
-            yield
 
 
 @dataclass

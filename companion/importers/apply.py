@@ -88,7 +88,7 @@ Parsed = tuple[Row, list[tuple[str, bool, str]]]
 
 def apply_rows(desk: Any, rows: Iterable[Row], report: ImportReport, *, familiarity: str) -> ImportReport:
     """Import ``rows`` (already read from somewhere: the demo, tests) in one transaction."""
-    from companion.importers import write_transaction
+    from companion.store import write_transaction
 
     parsed = parse_rows(rows, desk.settings.region, report, _nothing)
     with write_transaction():
@@ -170,6 +170,7 @@ class ContactWriter:
         self.new_numbers: list[Known] = []
         self.links: list[tuple[Person, Known, str]] = []
         self.touched: list[Person] = []
+        self.shared: dict[str, set[str]] = {}
         self.param = db.obj.param
         self.sqlite = isinstance(db.obj, SqliteDatabase)
         self.true = Contact.do_not_call.db_value(True)
@@ -178,6 +179,7 @@ class ContactWriter:
     def apply(self, parsed: Sequence[Parsed], tick: Progress, cancelled: Callable[[], bool]) -> None:
         from companion.importers import ImportCancelled
 
+        self.shared = _shared_numbers(parsed)
         for start in range(0, len(parsed), BATCH):
             if cancelled():
                 raise ImportCancelled
@@ -231,7 +233,8 @@ class ContactWriter:
         person: Person | None = None
         if any(numbers_):
             owners = {id(p): p for k in numbers_ if k is not None for p in k.owners}
-            person = _match(sorted(owners.values(), key=_order), row.name)
+            named = set().union(*(self.shared.get(key, ()) for key, _, _ in found)) if self.shared else set()
+            person = _match(sorted(owners.values(), key=_order), row.name, named)
         else:
             self._new(row, found, status, fam, source)  # every number new: what most rows are
             return
@@ -423,9 +426,29 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def _match(owners: list[Person], name: str) -> Person | None:
+def _shared_numbers(parsed: Sequence[Parsed]) -> dict[str, set[str]]:
+    """The numbers the file gives to more than one name, with those names (a switchboard)."""
+    first: dict[str, str] = {}
+    shared: dict[str, set[str]] = {}
+    for row, found in parsed:
+        name = _folded(row.name)
+        if not name:
+            continue
+        for key, _, _ in found:
+            seen = first.setdefault(key, name)
+            if seen != name:
+                shared.setdefault(key, {seen}).add(name)
+    return shared
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _match(owners: list[Person], name: str, named: set[str] | frozenset[str] = frozenset()) -> Person | None:
     """The contact a row with ``name`` updates among the owners of its numbers; None for a
-    new contact."""
+    new contact. ``named``: the names the file gives these numbers, when it gives several
+    (an owner the file names itself elsewhere is not this row respelt)."""
     if not owners:
         return None
     if not name:
@@ -437,7 +460,7 @@ def _match(owners: list[Person], name: str) -> Person | None:
         if not person.name.strip():
             return person  # a number we logged before we knew the name
     for person in owners:
-        if not person.claimed:
+        if not person.claimed and _folded(person.name) not in named:
             return person  # had before this import: the file spells the name differently
     return None  # a colleague on a switchboard the file listed above: a new contact
 

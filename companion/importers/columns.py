@@ -437,8 +437,14 @@ def contact_reader(
     return read
 
 
+#: a cell a spreadsheet would run: = @ tab CR first, + or - before anything but a plain number
+#: (``+74993224685``, ``-5``; ``+7-916-…`` is a sum to Excel), or a guard already there
+FORMULA = re.compile(r"^[=@\t\r]|^[+-](?!\d+$)|^'[=+\-@\t\r]")
+
+
 def unescape(value: str) -> str:
-    """Undo the export's guard against spreadsheet formulas: ``'=SUM…`` → ``=SUM…``."""
-    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    """Undo the export's guard against spreadsheet formulas (``transfer.guarded``): ``'=SUM…``
+    → ``=SUM…``. An apostrophe before anything the guard would not have guarded stays."""
+    if value[:1] == "'" and FORMULA.match(value[1:]):
         return value[1:]
     return value

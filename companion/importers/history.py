@@ -118,6 +118,7 @@ _OUTCOMES = {
     **dict.fromkeys(("call back", "перезвонить", "перезвон", "просил перезвонить"), Outcome.CALLBACK),
     **dict.fromkeys(("won", "sale", "сделка", "продажа"), Outcome.DEAL),
 }
+_MISSED = frozenset({"missed", "missed call", "пропущенный", "пропущенные", "пропущен", "непринятый"})
 _DMY = re.compile(
     r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
@@ -133,6 +134,9 @@ class ParsedCall:
     ended: datetime | None
     direction: Direction
     outcome: Outcome
+    #: the file said the outcome (else it was guessed from the duration, and never replaces
+    #: an outcome already logged for this call)
+    outcome_given: bool = True
 
 
 def parse_calls(
@@ -171,7 +175,11 @@ def _parse(row: CallRow, region: str, report: ImportReport) -> ParsedCall | None
         else:
             skip(translate("import", "no date; skipped"))
         return None
-    direction = _DIRECTIONS.get(row.direction.strip().lower())
+    said = " ".join(row.direction.strip().lower().split())
+    direction = _DIRECTIONS.get(said)
+    missed = said in _MISSED
+    if missed:
+        direction = Direction.IN  # a phone's call log: "Missed" is an incoming call not taken
     if direction is None:
         if row.direction.strip():
             skip(translate("import", "unknown direction {value!r}; skipped").format(value=row.direction[:40]))
@@ -185,6 +193,9 @@ def _parse(row: CallRow, region: str, report: ImportReport) -> ParsedCall | None
             translate("import", "not a duration: {value!r}; ignored").format(value=row.duration[:40]),
         )
     outcome = _OUTCOMES.get(" ".join(row.outcome.strip().lower().replace("_", " ").split()))
+    given = outcome is not None or missed
+    if missed and outcome is None:
+        outcome = Outcome.NO_ANSWER
     if outcome is None:
         outcome = Outcome.NO_ANSWER if seconds == 0 else Outcome.TALKED
         if row.outcome.strip():
@@ -195,7 +206,7 @@ def _parse(row: CallRow, region: str, report: ImportReport) -> ParsedCall | None
                 ),
             )
     ended = started + timedelta(seconds=seconds) if seconds else None
-    return ParsedCall(row, key, valid, row.number.strip(), started, ended, direction, outcome)
+    return ParsedCall(row, key, valid, row.number.strip(), started, ended, direction, outcome, given)
 
 
 def _day_and_time(day: str, clock: str) -> str:
@@ -234,10 +245,15 @@ def _dmy(text: str, region: str) -> datetime | None:
     a, b, year = int(m[1]), int(m[2]), int(m[3])
     if year < 100:
         year += 2000
-    month_first = (region.upper() in ("US", "CA", "PH") and b <= 12) or a > 12
-    if month_first and b > 12 and a > 12:
+    if a > 12 and b > 12:
         return None
-    month, day = (a, b) if month_first and a <= 12 else (b, a)
+    if a > 12:
+        month_first = False  # 13.05: the day comes first, whatever the region
+    elif b > 12:
+        month_first = True  # 05/13: the month does
+    else:
+        month_first = region.upper() in ("US", "CA", "PH")
+    month, day = (a, b) if month_first else (b, a)
     hour = int(m[4] or 0)
     if m[7]:
         if hour > 12:
@@ -320,15 +336,25 @@ class CallWriter:
         started = self._time(self.to_db(item.started))
         ended = self._time(self.to_db(item.ended)) if item.ended else None
         note = row.note.strip()
-        existing = cursor.execute(
-            f'SELECT id, outcome, note, rep, ended FROM "call" '
-            f"WHERE phone_id = {p} AND started = {p} AND direction = {p} ORDER BY id LIMIT 1",
-            (phone_id, started, item.direction.value),
-        ).fetchone()
+        # the same call: same number, direction and second (an export keeps whole seconds)
+        second = self.to_db(item.started).replace(microsecond=0)
+        cursor.execute(
+            f'SELECT id, outcome, note, rep, ended FROM "call" WHERE phone_id = {p} AND direction = {p} '
+            f"AND started >= {p} AND started < {p} ORDER BY id LIMIT 1",
+            (phone_id, item.direction.value, self._time(second), self._time(second + timedelta(seconds=1))),
+        )
+        existing = cursor.fetchone()
         facts = self._facts(phone_id, owner)
         if existing is not None:
             call_id, outcome, old_note, old_rep, old_ended = existing
-            wanted = (item.outcome.value, note or old_note, rep or old_rep, ended or old_ended)
+            if ended is None or _second(ended) == _second(old_ended):
+                ended = old_ended
+            wanted = (
+                item.outcome.value if item.outcome_given or outcome is None else outcome,
+                note or old_note,
+                rep or old_rep,
+                ended,
+            )
             if wanted == (outcome, old_note, old_rep, old_ended):
                 report.unchanged += 1
             else:
@@ -371,13 +397,14 @@ class CallWriter:
         p, cursor = self.p, self.cursor
         entry = self.numbers.get(item.key)
         if entry is None:
-            rows = cursor.execute(
+            cursor.execute(
                 "SELECT p.id, c.id, c.name, c.status, c.familiarity, c.known_by, c.referred_by "
                 "FROM phone p LEFT JOIN contact_phone cp ON cp.phone_id = p.id "
                 "LEFT JOIN contact c ON c.id = cp.contact_id "
                 f"WHERE p.number = {p} ORDER BY c.id",
                 (item.key,),
-            ).fetchall()
+            )
+            rows = cursor.fetchall()
             if rows:
                 phone_id = rows[0][0]
             else:
@@ -391,8 +418,15 @@ class CallWriter:
         phone_id, owners = entry
         name = " ".join(item.row.name.split())
         chosen: _Owner | None = None
-        if len(owners) == 1 and (not name or not owners[0][1].strip() or _same(owners[0][1], name)):
-            chosen = owners[0]
+        if len(owners) == 1:
+            chosen = owners[0]  # the number's only contact, however the file spells the name
+            if name and chosen[1].strip() and not _same(chosen[1], name):
+                self.report.problem(
+                    item.row.line,
+                    translate("import", "the file says «{name}»; counted as a call with «{owner}»").format(
+                        name=name, owner=chosen[1]
+                    ),
+                )
         elif name:
             chosen = next((o for o in owners if _same(o[1], name)), None)
         company = item.row.company.strip()
@@ -432,19 +466,40 @@ class CallWriter:
         key = owner[0] if owner is not None else -phone_id
         facts = self.facts.get(key)
         if facts is None:
+            connected, mine = self._stored_calls(phone_id, owner)
             if owner is None:
-                facts = Facts()
+                facts = Facts(personal=mine, company=connected)
             else:
                 _, _, status, fam, known_by, referred_by = owner
                 level = Status(status)
                 facts = Facts(
                     client=level is Status.CLIENT,
-                    personal=fam == Familiarity.PERSONAL.value and known_by in ("", self.desk.rep),
-                    company=fam != Familiarity.NONE.value or level.rank >= Status.PROSPECT.rank,
+                    personal=mine or (fam == Familiarity.PERSONAL.value and known_by in ("", self.desk.rep)),
+                    company=connected or fam != Familiarity.NONE.value or level.rank >= Status.PROSPECT.rank,
                     referral=bool(referred_by.strip()),
                 )
             self.facts[key] = facts
         return facts
+
+    def _stored_calls(self, phone_id: int, owner: _Owner | None) -> tuple[bool, bool]:
+        """(anyone, this rep) had a connected call with them before this import: what the
+        store knew, read once per person (the calls imported after it are learnt one by one)."""
+        p = self.p
+        if owner is not None:
+            where, ids = (
+                f"(contact_id = {p} OR (phone_id = {p} AND contact_id IS NULL))",
+                [owner[0], phone_id],
+            )
+        else:
+            where, ids = f"phone_id = {p}", [phone_id]
+        outcomes = ", ".join([p] * len(_CONNECTED))
+        self.cursor.execute(
+            f'SELECT EXISTS(SELECT 1 FROM "call" WHERE {where} AND outcome IN ({outcomes})), '
+            f'EXISTS(SELECT 1 FROM "call" WHERE {where} AND outcome IN ({outcomes}) AND rep = {p})',
+            [*ids, *_CONNECTED, *ids, *_CONNECTED, self.desk.rep],
+        )
+        connected, mine = self.cursor.fetchone()
+        return bool(connected), bool(mine)
 
     def _learn(self, phone_id: int, owner: _Owner | None, before: Facts, outcome: Outcome, rep: str) -> None:
         """What this call proves, for the calls after it (the facts of DESIGN.md §1)."""
@@ -465,6 +520,18 @@ class CallWriter:
             company=before.company or outcome.connected or outcome.status is not None,
             referral=before.referral,
         )
+
+
+_CONNECTED = tuple(o.value for o in Outcome if o.connected)
+
+
+def _second(moment: object) -> object:
+    """A stored time to the second (SQLite keeps text, PostgreSQL a datetime)."""
+    if isinstance(moment, str):
+        return moment[:19]
+    if isinstance(moment, datetime):
+        return moment.replace(microsecond=0)
+    return moment
 
 
 def _same(a: str, b: str) -> bool:
