@@ -153,6 +153,8 @@ class CallbackInfo:
     #: the person's local time now, where known
     local_now: datetime | None = None
     done: bool = False
+    #: the person asked not to be called (ask before dialling)
+    do_not_call: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -659,12 +659,18 @@ class Desk:
     # --- callbacks -------------------------------------------------------------------
 
     def callbacks(self, due_only: bool = False) -> list[CallbackInfo]:
-        """Open callbacks, overdue first (then by due time)."""
+        """Open callbacks, overdue first (then by due time). A database that cannot be read
+        (locked for long, gone) is a BadInput, so the window's timer says so and goes on."""
         now = self.clock()
         query = Callback.select().where(Callback.done.is_null()).order_by(Callback.due, Callback.id)
         if due_only:
             query = query.where(Callback.due <= to_db(now))
-        return [self._callback_info(cb, now) for cb in query]
+        try:
+            return [self._callback_info(cb, now) for cb in query]
+        except DatabaseError as exc:
+            raise BadInput(
+                translate("desk", "Cannot read the callbacks: {why}.").format(why=str(exc).rstrip(".") or "?")
+            ) from exc
 
     def callback(self, callback_id: int) -> CallbackInfo:
         return self._callback_info(self._get_callback(callback_id), self.clock())
@@ -812,6 +818,7 @@ class Desk:
             shifted_from_local=shifted_local,
             local_now=local_now,
             done=callback.done is not None,
+            do_not_call=bool(contact.do_not_call) if contact is not None else False,
         )
 
     # --- reading back ----------------------------------------------------------------

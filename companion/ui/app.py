@@ -57,7 +57,11 @@ def window_state() -> QSettings:
 
 
 class Tray(QSystemTrayIcon):
-    """The tray icon: current state in the tooltip, show/hide, always on top, quit."""
+    """The tray icon: current state in the tooltip, show/hide, always on top, quit; the
+    window's notifications (a callback fell due), a click on one opens the Callbacks view."""
+
+    #: how long a notification stays up, where the OS lets us say
+    MESSAGE_MS = 15_000
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(icon("app"), window)
@@ -80,14 +84,23 @@ class Tray(QSystemTrayIcon):
         self.activated.connect(self._activated)
         window.card.cardShown.connect(self.update_state)
         window.card.logged.connect(self.update_state)
+        window.callbacksChanged.connect(self.update_state)
+        window.notify.connect(self.show_notification)
+        self.messageClicked.connect(window.open_callbacks)
         self.update_state()
 
     def update_state(self, *_args: object) -> None:
         count = self.window.tolog.count()
-        text = APP_NAME
+        due = self.window.callbacks_view.due_count()
+        parts = []
         if count:
-            text += " — " + self.tr("to log: {n}").format(n=count)
-        self.setToolTip(text)
+            parts.append(self.tr("to log: {n}").format(n=count))
+        if due:
+            parts.append(self.tr("callbacks due: {n}").format(n=due))
+        self.setToolTip(" — ".join([APP_NAME, ", ".join(parts)]) if parts else APP_NAME)
+
+    def show_notification(self, title: str, text: str) -> None:
+        self.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, self.MESSAGE_MS)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):

@@ -2,7 +2,9 @@
 
 Everything shown comes from ``Desk`` as a ``Card``; every click goes back through ``Desk``.
 Keys 1–7 log an outcome whenever the card has focus and the cursor is not in a text field
-(text fields consume digits, so they never reach ``keyPressEvent`` here).
+(text fields consume digits, so they never reach ``keyPressEvent`` here). After "Call back"
+(and "No answer" to someone waiting for a callback) the callback panel offers the times and
+the promise on the card itself (``callback_panel.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.card import Card, ContactInfo, Logged
+from companion.card import CallbackInfo, Card, ContactInfo, Logged
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
 from companion.method import (
@@ -49,6 +51,9 @@ from companion.method import (
     kinds_for,
     temperature_of,
 )
+from companion.ui import dialogs
+from companion.ui.callback_panel import CallbackPanel
+from companion.ui.icons import icon
 from companion.ui.style import TEMPERATURE_COLOURS, TEMPERATURE_SYMBOLS, warning_colour
 from companion.ui.trace import Tracer
 from companion.ui.wrap_box import WrapBox
@@ -114,6 +119,8 @@ class CardView(QWidget):
     undone = Signal()
     cardShown = Signal(object)  # Card
     callActive = Signal(bool)
+    #: the rep clicked "Call" on the card: the number in E.164
+    callRequested = Signal(str)
 
     def __init__(
         self,
@@ -200,13 +207,34 @@ class CardView(QWidget):
         reminder_font = self.reminder.font()
         reminder_font.setPointSizeF(reminder_font.pointSizeF() * 1.1)
         self.reminder.setFont(reminder_font)
+        self.promised = _label(name=self.tr("What you promised"))
+        self.promised.setTextFormat(Qt.TextFormat.RichText)
+        self.promised.setFrameShape(QFrame.Shape.StyledPanel)
+        self.promised.setMargin(6)
         self.person = _label(name=self.tr("Person"))
         self.number = _label(name=self.tr("Number"))
+        self.number_row = QWidget()
+        number_row = QHBoxLayout(self.number_row)
+        number_row.setContentsMargins(0, 0, 0, 0)
+        number_row.setSpacing(6)
+        self.call_button = QPushButton(icon("call"), self.tr("Call"))
+        self.call_button.setAccessibleName(self.tr("Call this number"))
+        self.call_button.clicked.connect(self._call_clicked)
+        number_row.addWidget(self.number, 1)
+        number_row.addWidget(self.call_button, 0, Qt.AlignmentFlag.AlignTop)
         self.warnings = _label(name=self.tr("Warnings"))
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.context = _label(name=self.tr("Context"))
         self.context.setTextFormat(Qt.TextFormat.RichText)
-        for widget in (self.strip, self.reminder, self.person, self.number, self.warnings, self.context):
+        for widget in (
+            self.strip,
+            self.reminder,
+            self.promised,
+            self.person,
+            self.number_row,
+            self.warnings,
+            self.context,
+        ):
             self.body.addWidget(widget)
 
         self._build_chooser()
@@ -254,6 +282,13 @@ class CardView(QWidget):
         self.undo_timer.setInterval(UNDO_SECONDS * 1000)
         self.undo_timer.timeout.connect(self._hide_undo)
         self.body.addWidget(self.undo_bar)
+
+        self.callback_panel = CallbackPanel(self.desk)
+        self.callback_panel.changed.connect(self._callback_changed)
+        self.callback_panel.failed.connect(self._callback_failed)
+        self.callback_panel.finished.connect(self._callback_finished)
+        self.callback_panel.grew.connect(self._reveal_callback_panel_later)
+        self.body.addWidget(self.callback_panel)
 
         self.history_title = _label(self.tr("Last calls"), name=self.tr("Last calls"))
         bold = self.history_title.font()
@@ -399,6 +434,7 @@ class CardView(QWidget):
     # --- showing -----------------------------------------------------------------------
 
     def show_empty(self) -> None:
+        self.callback_panel.close_panel()
         self.card = None
         self.empty.setText(
             self.tr(
@@ -414,8 +450,9 @@ class CardView(QWidget):
         return [
             self.strip,
             self.reminder,
+            self.promised,
             self.person,
-            self.number,
+            self.number_row,
             self.warnings,
             self.context,
             self.chooser,
@@ -428,6 +465,7 @@ class CardView(QWidget):
             self.history_title,
             self.history,
             self.undo_bar,
+            self.callback_panel,
         ]
 
     def show_event(self, raw: str, direction: Direction | str) -> Card | None:
@@ -575,6 +613,7 @@ class CardView(QWidget):
     def _forget_log(self) -> None:
         """A different card takes the place: the last outcome can no longer be corrected here."""
         self.search_timer.stop()
+        self.callback_panel.close_panel()  # a promise being typed is saved first
         self.current_log = None
         self.logged_card = None
         self.undo_timer.stop()
@@ -607,6 +646,7 @@ class CardView(QWidget):
         self.strip.show()
         self.reminder.setText(card.reminder if kind == card.kind else translate("method", REMINDERS[kind]))
         self.reminder.show()
+        self._show_promised(card)
         self._show_person(card)
         self._show_number(card)
         self._show_lines(self.warnings, [f"⚠ {html.escape(w.text)}" for w in card.warnings], warning_colour())
@@ -659,6 +699,20 @@ class CardView(QWidget):
             parts.append(self.tr("their time {time}").format(time=n.local_time.strftime("%H:%M")))
         self.number.setText(" · ".join(parts))
         self.number.show()
+        self.call_button.setVisible(bool(n.e164))
+        self.call_button.setToolTip(self.tr("Call {number}").format(number=n.human or n.e164 or ""))
+        self.number_row.show()
+
+    def _show_promised(self, card: Card) -> None:
+        """What the rep promised this person, above everything but the kind (not while the
+        callback panel below shows it in its own field)."""
+        callback = card.callback
+        if callback is None or not callback.promise or callback.id == self.callback_panel.callback_id:
+            self.promised.hide()
+            return
+        lead = self.tr("Overdue: you promised") if callback.overdue else self.tr("You promised")
+        self.promised.setText(f"<b>{html.escape(lead)}:</b> {html.escape(callback.promise)}")
+        self.promised.show()
 
     @staticmethod
     def _show_lines(label: QLabel, lines: list[str], colour: str | None = None) -> None:
@@ -767,13 +821,20 @@ class CardView(QWidget):
             self.error.show()
             self.override_referrer.setFocus()
             return None
+        # a callback asked for again keeps the promise (typed just now, or made before)
+        promise = ""
+        if outcome is Outcome.CALLBACK:
+            shown = self.callback_panel.promise_text() if self.callback_panel.callback_id else ""
+            promise = shown or (card.callback.promise if card.callback is not None else "")
         if correcting is not None:
+            self.callback_panel.save_promise(quiet=True)
             try:
                 self.desk.undo(correcting)
             except BadInput as exc:
                 self.error.setText(str(exc))
                 self.error.show()
                 return None
+            self.callback_panel.forget()
             self.current_log = None
         logged = self._guard(
             lambda: self.desk.log(
@@ -781,6 +842,7 @@ class CardView(QWidget):
                 card.direction,
                 outcome,
                 note=self.note.text(),
+                promise=promise,
                 kind=self.override,
                 referred_by=referrer,
                 call_id=card.call_id,
@@ -789,6 +851,7 @@ class CardView(QWidget):
         if logged is None:
             return None
         self._refresh_after_log(card)
+        self._offer_callback(logged, outcome)
         self.current_log = logged
         self.logged_card = card
         name = translate("method", OUTCOME_NAMES[outcome])
@@ -813,12 +876,14 @@ class CardView(QWidget):
         logged, card = self.current_log, self.logged_card
         if logged is None or card is None:
             return
+        self.callback_panel.save_promise(quiet=True)  # for a callback that stays open
         try:
             self.desk.undo(logged)
         except BadInput as exc:
             self.error.setText(str(exc))
             self.error.show()
             return
+        self.callback_panel.forget()
         self._forget_log()
         if card.call_id is not None:
             self.show_call(card.call_id)
@@ -828,6 +893,74 @@ class CardView(QWidget):
 
     def _hide_undo(self) -> None:
         self.undo_bar.hide()
+
+    # --- callbacks -------------------------------------------------------------------------
+
+    def _offer_callback(self, logged: Logged, outcome: Outcome) -> None:
+        """After "Call back": when, in one click, and the promise. After "No answer" to someone
+        still waiting for a callback: the next try."""
+        panel = self.callback_panel
+        offered = False
+        if logged.callback is not None:
+            offered = panel.offer(logged.callback)
+        elif outcome is Outcome.NO_ANSWER and logged.still_open is not None:
+            offered = panel.offer(logged.still_open, next_try=True)
+        if not offered:
+            return
+        if self.card is not None:
+            self._show_promised(self.card)
+        # Tab from the card goes straight to the panel: a time, "Pick a time…", the promise
+        chain = [self, *panel.tab_chain(), panel.promise]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._reveal_callback_panel_later()
+
+    def _reveal_callback_panel_later(self) -> None:
+        QTimer.singleShot(0, self._reveal_callback_panel)  # once the card's layout has settled
+
+    def _reveal_callback_panel(self) -> None:
+        """Scroll the panel into view, its bottom first (the promise), then its top."""
+        panel = self.callback_panel
+        if panel.isVisible():
+            self.scroll.ensureWidgetVisible(panel.promise, 0, 8)
+            self.scroll.ensureWidgetVisible(panel, 0, 0)
+
+    def _callback_changed(self, _info: CallbackInfo) -> None:
+        """A new time or promise: the card's lines about the callback say it too."""
+        self.error.hide()
+        card = self.card
+        if card is None:
+            return
+        fresh = self._guard(lambda: self.desk.lookup(card.input, card.direction))
+        if fresh is not None:
+            self.show_card(fresh)
+
+    def _callback_failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def _callback_finished(self) -> None:
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _call_clicked(self) -> None:
+        card = self.card
+        if card is None or not card.number.e164:
+            return
+        contact = card.contact
+        if (
+            contact is not None
+            and contact.do_not_call
+            and not dialogs.ask_confirm(
+                self,
+                self.tr("Do not call"),
+                self.tr("“{name}” asked not to be called. Call anyway?").format(
+                    name=contact.display_name or card.number.human
+                ),
+                self.tr("Call anyway"),
+            )
+        ):
+            return
+        self.callRequested.emit(card.number.e164)
 
     def _direction_clicked(self, index: int) -> None:
         self._set_direction(Direction.IN if index == 0 else Direction.OUT)

@@ -1,5 +1,6 @@
 """History: every call, newest first, filtered by day, kind, outcome and rep, searched by
-name, number or note. Enter (or a double click) on a row opens that number's card.
+name, number or note. Enter (or a double click) on a row opens that number's card; Call (or
+Ctrl+Enter, or the row's context menu) calls that number.
 
 Narrow (a side-docked window) shows when, direction, who and outcome; a wide window adds
 the number, kind, rep and note. Every row's tooltip tells the whole call either way.
@@ -22,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QCursor, QFont, QResizeEvent
+from PySide6.QtGui import QAction, QColor, QCursor, QFont, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -179,6 +180,8 @@ def when_text(call: CallInfo, today: date) -> str:
 class HistoryView(QWidget):
     #: a row was opened: its number (as stored, E.164 where known) and direction ("in"/"out")
     numberActivated = Signal(str, str)
+    #: Call on a selected call: its number
+    callRequested = Signal(str)
 
     ANY_DAY, TODAY, YESTERDAY, WEEK, MONTH, ON_DATE = range(6)
 
@@ -262,6 +265,13 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CallTableModel.NOTE, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(self._update_call)
+        self.call_action = QAction(self.tr("Call"), self.table)
+        self.call_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.call_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.call_action.triggered.connect(self.call_selected)
+        self.table.addAction(self.call_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout.addWidget(self.table, 1)
 
         self.status = QLabel()
@@ -273,7 +283,12 @@ class HistoryView(QWidget):
         self.export_button.clicked.connect(self._export_clicked)
         status_row = QHBoxLayout()
         status_row.setContentsMargins(0, 0, 0, 0)
+        self.call_button = QPushButton(self.tr("Call"))
+        self.call_button.setToolTip(self.tr("Call the number of the selected call (Ctrl+Enter)"))
+        self.call_button.setAccessibleName(self.tr("Call the number of the selected call"))
+        self.call_button.clicked.connect(self.call_selected)
         status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.call_button, 0, Qt.AlignmentFlag.AlignTop)
         status_row.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(status_row)
 
@@ -335,6 +350,7 @@ class HistoryView(QWidget):
             if row is not None:
                 self.table.selectRow(row)
         self._update_status()
+        self._update_call()
 
     def _fill_reps(self) -> None:
         current = self.rep.currentData()
@@ -413,6 +429,17 @@ class HistoryView(QWidget):
             self.date.blockSignals(False)
         self._arrange(self._laid_out_width())
         self.refresh()
+
+    def call_selected(self, *_args: object) -> None:
+        call = self.selected_call()
+        if call is not None and call.number:
+            self.callRequested.emit(call.number)
+
+    def _update_call(self, *_args: object) -> None:
+        call = self.selected_call()
+        can = call is not None and bool(call.number)
+        self.call_button.setEnabled(can)
+        self.call_action.setEnabled(can)
 
     def _activated(self, index: QModelIndex) -> None:
         if not index.isValid():

@@ -6,15 +6,18 @@ Wiring only: each view is built with what it needs and talks to the service laye
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QCursor,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeyEvent,
@@ -23,13 +26,23 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShortcut,
 )
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from companion import numbers
 from companion.book import Book
-from companion.card import Card
+from companion.card import CallbackInfo, Card
 from companion.config import Settings
-from companion.desk import Desk
+from companion.desk import BadInput, Desk
 from companion.importers import ImportFileError, ImportReport, open_source
 from companion.integrations import dial
 from companion.integrations.clipboard import ClipboardWatch
@@ -38,6 +51,7 @@ from companion.ipc import Event
 from companion.journal import Journal
 from companion.method import Direction
 from companion.ui import dialogs
+from companion.ui.callbacks_view import CallbacksView
 from companion.ui.card_view import CardView
 from companion.ui.contacts_view import ContactsView
 from companion.ui.history_view import HistoryView
@@ -50,8 +64,49 @@ from companion.ui.trace import Tracer
 
 log = logging.getLogger("companion.ui")
 
+#: how often the window looks for callbacks that fell due
+DUE_CHECK_MS = 30_000
+#: more callbacks falling due at once than this get one notification together
+NOTIFY_EACH = 3
+#: a phone link for the number we just gave the OS to dial, this soon, is that same call
+OWN_LINK_SECONDS = 20.0
+
+
+def open_phone_link(number: str) -> bool:
+    """Ask the OS to dial ``number`` (``tel:+…``) with the program it has for phone links.
+    Only when no softphone hand-off is set; tests replace this function."""
+    return QDesktopServices.openUrl(QUrl("tel:" + number))
+
+
+class TabBar(QTabBar):
+    """Tabs that, when only icons fit (a side-docked window), pad them less: seven views and
+    their counts fit 320 pixels without scroll arrows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.compact = False
+        self._style = CompactTabStyle()  # kept: the widget does not own its style
+        self.setStyle(self._style)
+
+
+class CompactTabStyle(QProxyStyle):
+    """The application's style, with less room beside a compact tab's icon."""
+
+    def pixelMetric(  # noqa: N802 - Qt override
+        self, metric: QStyle.PixelMetric, option: QStyleOption | None = None, widget: QWidget | None = None
+    ) -> int:
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace and isinstance(widget, TabBar) and widget.compact:
+            return 10
+        return super().pixelMetric(metric, option, widget)
+
 
 class MainWindow(QMainWindow):
+    #: a tray notification to show: title, message (the tray shows it; clicking it opens
+    #: the Callbacks view through ``open_callbacks``)
+    notify = Signal(str, str)
+    #: the callbacks or their count changed (the tray's tooltip says how many are due)
+    callbacksChanged = Signal()
+
     def __init__(
         self,
         desk: Desk,
@@ -72,6 +127,11 @@ class MainWindow(QMainWindow):
         self.in_call = False
         self.quitting = False
         self.can_hide_to_tray = False
+        self.demo = False
+        #: (callback id, due) already notified: once per callback per due time
+        self.notified: set[tuple[int, datetime]] = set()
+        #: the number last handed to the OS to dial, and until when its link is ours
+        self._own_link: tuple[str, float] | None = None
         self.setWindowTitle("Call Companion")
         self.setWindowIcon(icon("app"))
         self.setMinimumSize(300, 420)
@@ -82,18 +142,23 @@ class MainWindow(QMainWindow):
         self.journal = Journal(desk)
         self.card = CardView(desk, saver=self.book, tracer=self.tracer)
         self.tolog = ToLogView(desk)
+        self.callbacks_view = CallbacksView(desk)
         self.history = HistoryView(self.journal)
         self.contacts = ContactsView(self.book)
         self.today = TodayView(self.journal)
         self.settings_view = SettingsView(settings)
 
         self.tabs = QTabWidget()
+        self.tab_bar = TabBar()
+        self.tabs.setTabBar(self.tab_bar)
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.setAccessibleName(self.tr("Views"))
+        self._tab_counts: dict[QWidget, int] = {}
         self._tab_texts = [
             (self.card, "card", self.tr("Card")),
             (self.tolog, "tolog", self.tr("To log")),
+            (self.callbacks_view, "callbacks", self.tr("Callbacks")),
             (self.history, "history", self.tr("History")),
             (self.contacts, "contacts", self.tr("Contacts")),
             (self.today, "today", self.tr("Today")),
@@ -116,9 +181,14 @@ class MainWindow(QMainWindow):
         self.card.logged.connect(self._after_change)
         self.card.undone.connect(self._after_change)
         self.card.callActive.connect(self._call_active)
+        self.card.callRequested.connect(self.call_number)
         self.tolog.openCall.connect(self._open_call)
         self.tolog.callBack.connect(self.call_number)
+        self.callbacks_view.callRequested.connect(self.call_number)
+        self.callbacks_view.changed.connect(self._callbacks_changed)
+        self.callbacks_view.dueCountChanged.connect(self._callbacks_changed)
         self.history.numberActivated.connect(self._open_number)
+        self.history.callRequested.connect(self.call_number)
         self.contacts.contactsChanged.connect(self.card.refresh)
         self.contacts.callRequested.connect(self.call_number)
         self.contacts.importRequested.connect(self.choose_import_file)
@@ -139,8 +209,15 @@ class MainWindow(QMainWindow):
 
         self._restore_geometry()
         self._update_tolog_title()
+        self._update_callbacks_title()
         self._apply_on_top()
         self.apply_integrations()
+
+        self.due_timer = QTimer(self)
+        self.due_timer.setInterval(DUE_CHECK_MS)
+        self.due_timer.timeout.connect(self.check_due)
+        self.due_timer.start()
+        QTimer.singleShot(0, self, self.check_due)  # once the event loop (and the tray) runs
 
     # --- events from outside --------------------------------------------------------------
 
@@ -157,6 +234,9 @@ class MainWindow(QMainWindow):
                 self.bring_to_front()
         elif event.event in ("incoming", "outgoing"):
             direction = Direction.IN if event.event == "incoming" else Direction.OUT
+            if event.link and direction is Direction.OUT and self._is_own_link(event.caller):
+                self.bring_to_front()  # the tel: link we gave the OS came back: that call's card
+                return None
             card = self.incoming_event(event.caller, direction, from_outside=True)
             if card is None:
                 return self.card.error.text() or "not recorded"
@@ -265,20 +345,62 @@ class MainWindow(QMainWindow):
     def dial_after_link(self, card: Card) -> None:
         """A phone link was clicked and this app is the link handler: the card is shown, now
         the softphone dials (never the OS link handler: that would be us again)."""
-        if self.settings.dial_handoff in ("", "none"):
+        if self._hands_off():
+            self._dial(card)
+
+    def call_number(self, number: str) -> None:
+        """Click-to-call (a callback, the to-log list, History, Contacts, the card): the
+        outgoing card at once — a callback's card, with the promise, when one is open — then
+        the number goes to the softphone set in Settings, or else to the OS's phone-link
+        program. Why it could not be dialled shows in the card's notice line."""
+        card = self.incoming_event(number, Direction.OUT)
+        if card is None:
             return
+        if self.demo:
+            self.card.show_notice(self.tr("Demo: the number is not dialled."))
+        else:
+            self._dial(card)
+
+    def _hands_off(self) -> bool:
+        return self.settings.dial_handoff not in ("", "none")
+
+    def _dial(self, card: Card) -> None:
         number = card.number.e164 or card.number.key
         if not number:
             return
         try:
-            dial.hand_off(
-                self.settings.dial_handoff,
-                number,
-                program=self.settings.dial_program,
-                template=self.settings.dial_template,
-            )
+            digits = dial.dialable(number)
+            if self._hands_off():
+                dial.hand_off(
+                    self.settings.dial_handoff,
+                    digits,
+                    program=self.settings.dial_program,
+                    template=self.settings.dial_template,
+                )
+                return
         except dial.DialError as exc:
             self.card.show_notice(str(exc))
+            return
+        self._own_link = (card.number.key or digits, time.monotonic() + OWN_LINK_SECONDS)
+        if not open_phone_link(digits):
+            self._own_link = None
+            self.card.show_notice(
+                self.tr(
+                    "Nothing on this computer dials phone links: choose your softphone in "
+                    "Settings → Phone links, then Call dials it."
+                )
+            )
+
+    def _is_own_link(self, raw: str) -> bool:
+        """Were we the OS's phone-link program, the number we just asked it to dial comes
+        back as a link: it is the call already on the card, not a second one."""
+        own, self._own_link = self._own_link, None
+        if own is None or time.monotonic() > own[1]:
+            return False
+        try:
+            return self.desk.parse(raw).key == own[0]
+        except BadInput:
+            return False
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -289,7 +411,9 @@ class MainWindow(QMainWindow):
         self.card.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def start_demo(self) -> None:
-        """The demo's first minute: a live incoming referral call, and where to find the rest."""
+        """The demo's first minute: a live incoming referral call, and where to find the rest.
+        Its numbers are made up: Call shows the card and dials nothing."""
+        self.demo = True
         self.incoming_event("+7 812 555 12 34", Direction.IN)
         self.card.show_notice(
             self.tr(
@@ -298,9 +422,73 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def call_number(self, number: str) -> None:
-        """The rep calls a number from a list: an outgoing call with its card."""
-        self.incoming_event(number, Direction.OUT)
+    # --- callbacks falling due ----------------------------------------------------------------
+
+    def check_due(self) -> list[CallbackInfo]:
+        """Every 30 s (and right after start): the Callbacks view and its count are read
+        again; a callback that fell due since the last look is notified once (again at its new
+        time after a snooze) and a hidden or minimised window comes up without taking the
+        keyboard — never during a call. Returns the newly due callbacks."""
+        try:
+            due = self.desk.callbacks(due_only=True)
+        except BadInput as exc:
+            log.warning("callbacks: %s", exc)
+            return []
+        fresh = [info for info in due if (info.id, info.due) not in self.notified]
+        self.notified.update((info.id, info.due) for info in fresh)
+        self.callbacks_view.refresh()
+        self._update_callbacks_title()
+        if fresh:
+            self._notify_due(fresh)
+            self.raise_gently()
+        return fresh
+
+    def _notify_due(self, fresh: list[CallbackInfo]) -> None:
+        if len(fresh) > NOTIFY_EACH:
+            names = ", ".join(self._callback_who(info) for info in fresh[:NOTIFY_EACH])
+            self.notify.emit(
+                self.tr("Callbacks due: {n}").format(n=len(fresh)),
+                self.tr("Call back {names} and others.").format(names=names),
+            )
+            return
+        for info in fresh:
+            who = self._callback_who(info)
+            text = (
+                self.tr("Call back {name}: {promise}").format(name=who, promise=info.promise)
+                if info.promise
+                else self.tr("Call back {name}.").format(name=who)
+            )
+            there = info.local_now
+            if there is not None and there.utcoffset() != self.desk.clock().astimezone().utcoffset():
+                text += "\n" + self.tr("It is {time} there.").format(time=there.strftime("%H:%M"))
+            self.notify.emit(self.tr("Callback due"), text)
+
+    def _callback_who(self, info: CallbackInfo) -> str:
+        return info.contact_name or info.number or self.tr("no number")
+
+    def raise_gently(self) -> bool:
+        """A hidden (in the tray) or minimised window comes up with the Callbacks view, without
+        taking the keyboard from the program the rep is in; never while a call is live."""
+        if self.in_call or (self.isVisible() and not self.isMinimized()):
+            return False
+        shown = self.card.card
+        if shown is None or shown.call_id is None or self.card.current_log is not None:
+            self.tabs.setCurrentWidget(self.callbacks_view)  # no call still to log on the card
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        try:
+            if self.isMinimized():
+                self.showNormal()
+            else:
+                self.show()
+        finally:
+            self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        return True
+
+    def open_callbacks(self) -> None:
+        """A callback's notification was clicked: the Callbacks view, first row focused."""
+        self.bring_to_front()
+        self.tabs.setCurrentWidget(self.callbacks_view)
+        self.callbacks_view.focus_first()
 
     def _tab_shortcut(self) -> None:
         shortcut = self.sender()
@@ -398,7 +586,13 @@ class MainWindow(QMainWindow):
         self.card.show_number(number, direction)
 
     def _after_change(self, *_args: object) -> None:
+        """Something was logged or undone: the lists and their counts are read again."""
         self._update_tolog_title()
+        self.callbacks_view.refresh()
+        self._update_callbacks_title()
+
+    def _callbacks_changed(self, *_args: object) -> None:
+        self._update_callbacks_title()
 
     def _tab_changed(self, _index: int) -> None:
         current = self.tabs.currentWidget()
@@ -408,23 +602,34 @@ class MainWindow(QMainWindow):
 
     def _update_tolog_title(self) -> None:
         self.tolog.refresh()
-        count = self.tolog.count()
-        index = self.tabs.indexOf(self.tolog)
-        base = self.tr("To log")
-        self._tab_texts[index] = (self.tolog, "tolog", f"{base} ({count})" if count else base)
+        self._set_tab_count(self.tolog, self.tolog.count())
+
+    def _update_callbacks_title(self) -> None:
+        """The Callbacks tab counts the ones that are due."""
+        self._set_tab_count(self.callbacks_view, self.callbacks_view.due_count())
+        self.callbacksChanged.emit()
+
+    def _set_tab_count(self, widget: QWidget, count: int) -> None:
+        self._tab_counts[widget] = count
         self._apply_tab_texts()
 
     def _apply_tab_texts(self) -> None:
-        """Icons and words when they fit; icons only (words in tooltips) when they don't."""
-        bar = self.tabs.tabBar()
-        for index, (_widget, _icon, text) in enumerate(self._tab_texts):
+        """Icons and words when they fit; icons only (words in tooltips, counts kept) when
+        they don't."""
+        bar = self.tab_bar
+        bar.compact = False
+        texts = []
+        for index, (widget, _icon, base) in enumerate(self._tab_texts):
+            count = self._tab_counts.get(widget, 0)
+            text = f"{base} ({count})" if count else base
+            texts.append(str(count) if count else "")
             self.tabs.setTabText(index, text)
             self.tabs.setTabToolTip(index, text)
         room = self.width() - self.pin.sizeHint().width() - 8
         if bar.sizeHint().width() <= room:
             return
-        for index, (_widget, _icon, text) in enumerate(self._tab_texts):
-            count = text.rsplit("(", 1)[-1].rstrip(")") if index == 1 and "(" in text else ""
+        bar.compact = True
+        for index, count in enumerate(texts):
             self.tabs.setTabText(index, count)
 
     def _call_active(self, active: bool) -> None:

@@ -20,6 +20,17 @@ class WrapBox(QWidget):
         self.items.append(widget)
         self.relayout()
 
+    def insert(self, index: int, widget: QWidget) -> None:
+        widget.setParent(self)
+        self.items.insert(index, widget)
+        self.relayout()
+
+    def remove(self, widget: QWidget) -> None:
+        """Take ``widget`` out and delete it."""
+        self.items.remove(widget)
+        widget.deleteLater()
+        self.relayout()
+
     def clear(self) -> None:
         for widget in self.items:
             widget.deleteLater()

@@ -57,10 +57,276 @@
         </message>
     </context>
     <context>
+        <name>CallbackPanel</name>
+        <message>
+            <source>Callback</source>
+            <extracomment>a pause in typing this long saves the promise (Enter and leaving the field save at once) Enter in the promise field: the rep is done here (the card takes the keyboard back) the panel grew (the picker opened): the card scrolls it into view</extracomment>
+            <translation>Перезвон</translation>
+        </message>
+        <message>
+            <source>When to call back</source>
+            <translation>Когда перезвонить</translation>
+        </message>
+        <message>
+            <source>Moved out of their night</source>
+            <translation>Перенесено с ночного времени</translation>
+        </message>
+        <message>
+            <source>No answer. Next try:</source>
+            <translation>Не ответили. Следующая попытка:</translation>
+        </message>
+        <message>
+            <source>Pick a time…</source>
+            <translation>Выбрать время…</translation>
+        </message>
+        <message>
+            <source>Pick a time to call back</source>
+            <translation>Выбрать время перезвона</translation>
+        </message>
+        <message>
+            <source>Call back at (your time)</source>
+            <translation>Перезвонить в (ваше время)</translation>
+        </message>
+        <message>
+            <source>The picked time for them</source>
+            <translation>Выбранное время — у них</translation>
+        </message>
+        <message>
+            <source>OK</source>
+            <translation>ОК</translation>
+        </message>
+        <message>
+            <source>Call back at the picked time</source>
+            <translation>Перезвонить в выбранное время</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Отмена</translation>
+        </message>
+        <message>
+            <source>Keep the time as it was</source>
+            <translation>Оставить время как было</translation>
+        </message>
+        <message>
+            <source>What I promised</source>
+            <translation>Что я обещал</translation>
+        </message>
+        <message>
+            <source>✓ saved</source>
+            <translation>✓ сохранено</translation>
+        </message>
+        <message>
+            <source>The promise is saved</source>
+            <translation>Обещание сохранено</translation>
+        </message>
+        <message>
+            <source>send the price list, call about delivery</source>
+            <translation>отправить прайс, созвониться о доставке</translation>
+        </message>
+        <message>
+            <source>Callback was due {when}</source>
+            <translation>Перезвонить нужно было {when}</translation>
+        </message>
+        <message>
+            <source>Callback due {when}</source>
+            <translation>Перезвонить {when}</translation>
+        </message>
+        <message>
+            <source>Call back {when}</source>
+            <translation>Перезвонить {when}</translation>
+        </message>
+        <message>
+            <source>{choice} → {time}</source>
+            <translation>{choice} → {time}</translation>
+        </message>
+        <message>
+            <source>Call back {choice}: {when}</source>
+            <translation>Перезвонить {choice}: {when}</translation>
+        </message>
+        <message>
+            <source>{when}, moved out of their night</source>
+            <translation>{when}, перенесено с ночного времени</translation>
+        </message>
+        <message>
+            <source>{time} their time</source>
+            <translation>{time} по их времени</translation>
+        </message>
+        <message>
+            <source>“{choice}” would be in their night: moved to {due} their time.</source>
+            <translation>«{choice}» пришлось бы на ночь у них: перенесено на {due} по их времени.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallbackRow</name>
+        <message>
+            <source>Call</source>
+            <extracomment>how long Undo stays offered after Done Qt's QWIDGETSIZE_MAX (PySide6 does not export it): no maximum width from this width on, a row's buttons sit to the right of its texts the snooze buttons, in minutes from now</extracomment>
+            <translation>Позвонить</translation>
+        </message>
+        <message>
+            <source>Call them now (Enter)</source>
+            <translation>Позвонить сейчас (Enter)</translation>
+        </message>
+        <message>
+            <source>Done</source>
+            <translation>Сделано</translation>
+        </message>
+        <message>
+            <source>The promise is kept: close this callback (D)</source>
+            <translation>Обещание выполнено: закрыть перезвон (D)</translation>
+        </message>
+        <message>
+            <source>In 15 min</source>
+            <translation>Через 15 мин</translation>
+        </message>
+        <message>
+            <source>Snooze: remind me in 15 minutes (S)</source>
+            <translation>Отложить: напомнить через 15 минут (S)</translation>
+        </message>
+        <message>
+            <source>In 1 hour</source>
+            <translation>Через час</translation>
+        </message>
+        <message>
+            <source>Snooze: remind me in an hour (H)</source>
+            <translation>Отложить: напомнить через час (H)</translation>
+        </message>
+        <message>
+            <source>Reschedule…</source>
+            <translation>Перенести…</translation>
+        </message>
+        <message>
+            <source>Choose another day and time (R)</source>
+            <translation>Выбрать другие день и время (R)</translation>
+        </message>
+        <message>
+            <source>New day and time of the callback</source>
+            <translation>Новые день и время перезвона</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Сохранить</translation>
+        </message>
+        <message>
+            <source>Save the new time</source>
+            <translation>Сохранить новое время</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Отмена</translation>
+        </message>
+        <message>
+            <source>Keep the time as it is</source>
+            <translation>Оставить время как есть</translation>
+        </message>
+        <message>
+            <source>no number</source>
+            <translation>нет номера</translation>
+        </message>
+        <message>
+            <source>Overdue since {when}</source>
+            <translation>Просрочено с {when}</translation>
+        </message>
+        <message>
+            <source>Due {when}</source>
+            <translation>Срок: {when}</translation>
+        </message>
+        <message>
+            <source>now {time} their time</source>
+            <translation>сейчас у них {time}</translation>
+        </message>
+        <message>
+            <source>{time} their time</source>
+            <translation>{time} по их времени</translation>
+        </message>
+        <message>
+            <source>tomorrow {time}</source>
+            <translation>завтра {time}</translation>
+        </message>
+        <message>
+            <source>Do not call</source>
+            <translation>Не звонить</translation>
+        </message>
+        <message>
+            <source>“{name}” asked not to be called. Call anyway?</source>
+            <translation>«{name}» просил не звонить. Всё равно позвонить?</translation>
+        </message>
+        <message>
+            <source>Call anyway</source>
+            <translation>Всё равно позвонить</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallbacksView</name>
+        <message>
+            <source>Callbacks</source>
+            <extracomment>how many are due changed (time passed, or the list was read again)</extracomment>
+            <translation>Перезвоны</translation>
+        </message>
+        <message>
+            <source>No callbacks to make.
+When a call ends with “Call back”, the callback waits here with what you promised, and Call Companion reminds you when it is due.</source>
+            <translation>Перезванивать некому.
+Когда звонок заканчивается «Перезвонить», перезвон ждёт здесь вместе с тем, что вы обещали, и Call Companion напомнит, когда подойдёт срок.</translation>
+        </message>
+        <message>
+            <source>No callbacks</source>
+            <translation>Перезвонов нет</translation>
+        </message>
+        <message>
+            <source>What was done</source>
+            <translation>Что сделано</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>Отменить</translation>
+        </message>
+        <message>
+            <source>Undo: the callback is open again</source>
+            <translation>Отменить: перезвон снова открыт</translation>
+        </message>
+        <message>
+            <source>Open the callback again (Ctrl+Z)</source>
+            <translation>Снова открыть перезвон (Ctrl+Z)</translation>
+        </message>
+        <message>
+            <source>⚠ Overdue</source>
+            <translation>⚠ Просрочено</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>Сегодня</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation>Позже</translation>
+        </message>
+        <message>
+            <source>no number</source>
+            <translation>нет номера</translation>
+        </message>
+        <message>
+            <source>Done: {who}.</source>
+            <translation>Сделано: {who}.</translation>
+        </message>
+        <message>
+            <source>Open again: {who}.</source>
+            <translation>Снова открыто: {who}.</translation>
+        </message>
+        <message>
+            <source>Snoozed: {who}, due {when}.</source>
+            <translation>Отложено: {who}, срок {when}.</translation>
+        </message>
+        <message>
+            <source>Rescheduled: {who}, due {when}.</source>
+            <translation>Перенесено: {who}, срок {when}.</translation>
+        </message>
+    </context>
+    <context>
         <name>CardView</name>
         <message>
             <source>Call card</source>
-            <extracomment>the outcome logged on this card and the card it was logged on: another digit corrects it</extracomment>
+            <extracomment>the rep clicked "Call" on the card: the number in E.164 the outcome logged on this card and the card it was logged on: another digit corrects it</extracomment>
             <translation>Карточка звонка</translation>
         </message>
         <message>
@@ -104,12 +370,24 @@
             <translation>Чего ждёт собеседник</translation>
         </message>
         <message>
+            <source>What you promised</source>
+            <translation>Что вы обещали</translation>
+        </message>
+        <message>
             <source>Person</source>
             <translation>Собеседник</translation>
         </message>
         <message>
             <source>Number</source>
             <translation>Номер</translation>
+        </message>
+        <message>
+            <source>Call</source>
+            <translation>Позвонить</translation>
+        </message>
+        <message>
+            <source>Call this number</source>
+            <translation>Позвонить на этот номер</translation>
         </message>
         <message>
             <source>Warnings</source>
@@ -272,6 +550,18 @@ You can also type or paste a number above.</source>
             <translation>у них {time}</translation>
         </message>
         <message>
+            <source>Call {number}</source>
+            <translation>Позвонить: {number}</translation>
+        </message>
+        <message>
+            <source>Overdue: you promised</source>
+            <translation>Просрочено: вы обещали</translation>
+        </message>
+        <message>
+            <source>You promised</source>
+            <translation>Вы обещали</translation>
+        </message>
+        <message>
             <source>This is {name}</source>
             <translation>Это {name}</translation>
         </message>
@@ -286,6 +576,18 @@ You can also type or paste a number above.</source>
         <message>
             <source>Logged: {outcome}</source>
             <translation>Записано: {outcome}</translation>
+        </message>
+        <message>
+            <source>Do not call</source>
+            <translation>Не звонить</translation>
+        </message>
+        <message>
+            <source>“{name}” asked not to be called. Call anyway?</source>
+            <translation>«{name}» просил не звонить. Всё равно позвонить?</translation>
+        </message>
+        <message>
+            <source>Call anyway</source>
+            <translation>Всё равно позвонить</translation>
         </message>
         <message>
             <source>mobile</source>
@@ -624,7 +926,7 @@ You can also type or paste a number above.</source>
         <name>HistoryView</name>
         <message>
             <source>Search name, number or note</source>
-            <extracomment>a row was opened: its number (as stored, E.164 where known) and direction ("in"/"out")</extracomment>
+            <extracomment>a row was opened: its number (as stored, E.164 where known) and direction ("in"/"out") Call on a selected call: its number</extracomment>
             <translation>Имя, номер или заметка</translation>
         </message>
         <message>
@@ -692,6 +994,10 @@ You can also type or paste a number above.</source>
             <translation>Звонки, сначала новые</translation>
         </message>
         <message>
+            <source>Call</source>
+            <translation>Позвонить</translation>
+        </message>
+        <message>
             <source>How many calls are shown</source>
             <translation>Сколько звонков показано</translation>
         </message>
@@ -706,6 +1012,14 @@ You can also type or paste a number above.</source>
         <message>
             <source>Export every call to a CSV file</source>
             <translation>Выгрузить все звонки в файл CSV</translation>
+        </message>
+        <message>
+            <source>Call the number of the selected call (Ctrl+Enter)</source>
+            <translation>Позвонить на номер выбранного звонка (Ctrl+Enter)</translation>
+        </message>
+        <message>
+            <source>Call the number of the selected call</source>
+            <translation>Позвонить на номер выбранного звонка</translation>
         </message>
         <message>
             <source>All reps</source>
@@ -1016,6 +1330,7 @@ You can also type or paste a number above.</source>
         <name>MainWindow</name>
         <message>
             <source>Views</source>
+            <extracomment>how often the window looks for callbacks that fell due more callbacks falling due at once than this get one notification together a phone link for the number we just gave the OS to dial, this soon, is that same call a tray notification to show: title, message (the tray shows it; clicking it opens the Callbacks view through ``open_callbacks``) the callbacks or their count changed (the tray's tooltip says how many are due) (callback id, due) already notified: once per callback per due time the number last handed to the OS to dial, and until when its link is ours</extracomment>
             <translation>Разделы</translation>
         </message>
         <message>
@@ -1025,6 +1340,10 @@ You can also type or paste a number above.</source>
         <message>
             <source>To log</source>
             <translation>Записать</translation>
+        </message>
+        <message>
+            <source>Callbacks</source>
+            <translation>Перезвоны</translation>
         </message>
         <message>
             <source>History</source>
@@ -1059,8 +1378,44 @@ You can also type or paste a number above.</source>
             <translation>Скопирован номер {number}: нажмите Enter в поле номера, чтобы увидеть его карточку.</translation>
         </message>
         <message>
+            <source>Demo: the number is not dialled.</source>
+            <translation>Демо: номер не набирается.</translation>
+        </message>
+        <message>
+            <source>Nothing on this computer dials phone links: choose your softphone in Settings → Phone links, then Call dials it.</source>
+            <translation>На этом компьютере нечем набирать телефонные ссылки: выберите софтфон в «Настройки → Телефонные ссылки», и кнопка «Позвонить» будет набирать через него.</translation>
+        </message>
+        <message>
             <source>Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is in History (double-click a call) and Contacts (Call).</source>
             <translation>Демо: этот звонок идёт прямо сейчас — нажмите цифру 1–7, чтобы записать результат. Карточки всех видов — в «Истории» (двойной щелчок по звонку) и в «Контактах» (кнопка «Позвонить»).</translation>
+        </message>
+        <message>
+            <source>Callbacks due: {n}</source>
+            <translation>Пора перезвонить: {n}</translation>
+        </message>
+        <message>
+            <source>Call back {names} and others.</source>
+            <translation>Перезвоните: {names} и другим.</translation>
+        </message>
+        <message>
+            <source>Call back {name}: {promise}</source>
+            <translation>Перезвоните: {name} — {promise}</translation>
+        </message>
+        <message>
+            <source>Call back {name}.</source>
+            <translation>Перезвоните: {name}.</translation>
+        </message>
+        <message>
+            <source>It is {time} there.</source>
+            <translation>У них сейчас {time}.</translation>
+        </message>
+        <message>
+            <source>Callback due</source>
+            <translation>Пора перезвонить</translation>
+        </message>
+        <message>
+            <source>no number</source>
+            <translation>нет номера</translation>
         </message>
         <message>
             <source>Contacts and call lists</source>
@@ -1522,6 +1877,7 @@ became a deal</source>
         <name>Tray</name>
         <message>
             <source>Show Call Companion</source>
+            <extracomment>how long a notification stays up, where the OS lets us say</extracomment>
             <translation>Показать Call Companion</translation>
         </message>
         <message>
@@ -1535,6 +1891,10 @@ became a deal</source>
         <message>
             <source>to log: {n}</source>
             <translation>без результата: {n}</translation>
+        </message>
+        <message>
+            <source>callbacks due: {n}</source>
+            <translation>пора перезвонить: {n}</translation>
         </message>
     </context>
     <context>
@@ -1566,6 +1926,14 @@ became a deal</source>
         <message>
             <source>Unknown familiarity {value!r}: use personal, company or none.</source>
             <translation>Неизвестная степень знакомства {value!r}: укажите personal, company или none.</translation>
+        </message>
+    </context>
+    <context>
+        <name>card</name>
+        <message>
+            <source>It would be {asked} there, outside calling hours: moved to {due} their time.</source>
+            <extracomment>the person's wall-clock time now (the earliest where zones differ) False when the number spans several zones with different offsets the latest wall-clock time across the number's zones (equals ``local_time`` when exact) the person's local time at ``due``, where known the number to dial (E.164 where there is one); None for a callback without a number when the rep asked for it, if that was in the person's night and ``due`` was moved into their calling hours (only in the answer to the call that scheduled it) the person's local time at ``shifted_from`` the person's local time now, where known the person asked not to be called (ask before dialling)</extracomment>
+            <translation>У них было бы {asked} — вне часов для звонков: перенесено на {due} по их времени.</translation>
         </message>
     </context>
     <context>
@@ -1652,6 +2020,10 @@ became a deal</source>
             <translation>Открытых обратных звонков нет.</translation>
         </message>
         <message>
+            <source>({time} their time)</source>
+            <translation>({time} по их времени)</translation>
+        </message>
+        <message>
             <source>{contacts} contacts, {calls} calls, {open_callbacks} open callbacks.</source>
             <translation>Контактов: {contacts}, звонков: {calls}, открытых обратных звонков: {open_callbacks}.</translation>
         </message>
@@ -1728,8 +2100,8 @@ became a deal</source>
             <translation>По рекомендации: {name}.</translation>
         </message>
         <message>
-            <source>You owe them a call back (due {when})</source>
-            <translation>За вами обратный звонок (к {when})</translation>
+            <source>They are calling about the callback you owe them (due {when})</source>
+            <translation>Они звонят сами — вы обещали им перезвонить (до {when})</translation>
         </message>
         <message>
             <source>Callback overdue since {when}</source>
@@ -1782,6 +2154,38 @@ became a deal</source>
         <message>
             <source>That contact does not have this number.</source>
             <translation>У этого контакта нет такого номера.</translation>
+        </message>
+        <message>
+            <source>Cannot read the callbacks: {why}.</source>
+            <translation>Не удаётся прочитать перезвоны: {why}.</translation>
+        </message>
+        <message>
+            <source>In 10 minutes</source>
+            <translation>Через 10 минут</translation>
+        </message>
+        <message>
+            <source>In an hour</source>
+            <translation>Через час</translation>
+        </message>
+        <message>
+            <source>Tomorrow morning</source>
+            <translation>Завтра утром</translation>
+        </message>
+        <message>
+            <source>That time has passed: choose a time from now on.</source>
+            <translation>Это время уже прошло: выберите время не раньше текущего.</translation>
+        </message>
+        <message>
+            <source>Snooze for a positive number of minutes.</source>
+            <translation>Отложить можно только на положительное число минут.</translation>
+        </message>
+        <message>
+            <source>There is no callback {id}.</source>
+            <translation>Перезвона {id} нет.</translation>
+        </message>
+        <message>
+            <source>That callback is already done.</source>
+            <translation>Этот перезвон уже выполнен.</translation>
         </message>
         <message>
             <source>Enter your name.</source>
@@ -1961,6 +2365,7 @@ became a deal</source>
         </message>
         <message>
             <source>no phone number; skipped</source>
+            <extracomment>the file said the outcome (else it was guessed from the duration, and never replaces an outcome already logged for this call)</extracomment>
             <translation>нет номера телефона; пропущено</translation>
         </message>
         <message>
@@ -2165,6 +2570,11 @@ became a deal</source>
         <message>
             <source>unknown outcome {value!r}; counted as {outcome}</source>
             <translation>неизвестный результат {value!r}; считается как {outcome}</translation>
+        </message>
+        <message>
+            <source>the file says «{name}»; counted as a call with «{owner}»</source>
+            <extracomment>a contact as a call history import keeps it: [id, name, status, familiarity, known_by, referred_by] whose calls these are where the file does not say number → [its phone id, its owners] contact id (or minus the phone id for a number without one) → what calls so far proved</extracomment>
+            <translation>в файле «{name}»; засчитано как звонок с «{owner}»</translation>
         </message>
         <message>
             <source>{file} is not a vCard file (there is no BEGIN:VCARD in it).</source>
