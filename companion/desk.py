@@ -277,7 +277,17 @@ class Desk:
             history=history,
             callback=callback_info,
             warnings=tuple(self._warnings(subject, direction, info, history)),
-            context=tuple(self._context(subject, direction, history, callback_info, now)),
+            context=tuple(
+                self._context(
+                    subject,
+                    direction,
+                    history,
+                    callback_info,
+                    now,
+                    # this very call asked for it: they are not calling about it
+                    promised_now=callback is not None and call is not None and callback.call_id == call.id,
+                )
+            ),
             call_id=call.id if call is not None else None,
         )
 
@@ -355,13 +365,15 @@ class Desk:
         history: tuple[CallInfo, ...],
         callback: CallbackInfo | None,
         now: datetime,
+        *,
+        promised_now: bool = False,
     ) -> Iterable[str]:
         contact = subject.contact
         if contact is not None and contact.referred_by.strip():
             yield translate("desk", "Recommended by {name}.").format(name=contact.referred_by.strip())
         if callback is not None:
             when = _local(callback.due).strftime("%d.%m %H:%M")
-            if direction is Direction.IN:
+            if direction is Direction.IN and not promised_now:
                 text = translate(
                     "desk", "They are calling about the callback you owe them (due {when})"
                 ).format(when=when)

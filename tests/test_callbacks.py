@@ -232,3 +232,14 @@ def test_a_mobile_number_anywhere_in_the_country_is_taken_to_be_in_the_reps_zone
     assert callback.due == at(MOSCOW, 2026, 11, 26, 9, 0)
     choices = {c.key: c.due for c in desk.callback_choices(callback.id)}
     assert choices["tomorrow"] == at(MOSCOW, 2026, 11, 26, 9, 0)
+
+
+def test_the_call_that_asked_for_the_callback_does_not_say_they_are_calling_about_it(desk: Desk) -> None:
+    card = desk.begin_call(MOSCOW_NUMBER, "in")
+    desk.log(MOSCOW_NUMBER, "in", "callback", call_id=card.call_id, promise="the quote")
+    assert card.call_id is not None
+    after = desk.card_for_call(card.call_id)
+    assert not any("calling about" in line for line in after.context)
+    assert any(line.startswith("Callback due ") and line.endswith(": the quote") for line in after.context)
+    later = desk.lookup(MOSCOW_NUMBER, "in")  # they ring again before the callback
+    assert any("They are calling about the callback you owe them" in line for line in later.context)

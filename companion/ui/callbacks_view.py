@@ -236,7 +236,7 @@ class CallbackRow(QFrame):
         self.number.set_full_text(info.number if info.contact_name and info.number else "")
         self.number.setVisible(bool(info.contact_name and info.number))
         self.when.setText(self.when_text(info, today, now))
-        self.promise.setText(f"“{info.promise}”" if info.promise else "")
+        self.promise.setText(self.tr("“{promise}”").format(promise=info.promise) if info.promise else "")
         self.promise.setToolTip(info.promise)
         self.promise.setVisible(bool(info.promise))
         red = f"color: {warning_colour()};" if overdue else ""

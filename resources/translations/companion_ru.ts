@@ -224,6 +224,10 @@
             <translation>нет номера</translation>
         </message>
         <message>
+            <source>“{promise}”</source>
+            <translation>«{promise}»</translation>
+        </message>
+        <message>
             <source>Overdue since {when}</source>
             <translation>Просрочено с {when}</translation>
         </message>
