@@ -699,9 +699,17 @@ class Desk:
         zones = self._person_zones(number) if number is not None else ()
         start, _ = self.settings.hours
         local = numbers.local_time(zones, now)
-        here = local.earliest if local is not None else now.astimezone()
-        tomorrow = datetime.combine((here + timedelta(days=1)).date(), start, tzinfo=here.tzinfo)
-        tomorrow = tomorrow.astimezone(UTC).astimezone(here.tzinfo)  # a real wall-clock time
+        if local is not None:
+            there = local.earliest
+            # their next morning: today's, if it is still night there (01:00 in Vladivostok)
+            day = there.date() if there.time() < start else (there + timedelta(days=1)).date()
+            tomorrow = datetime.combine(day, start, tzinfo=there.tzinfo)
+            tomorrow = tomorrow.astimezone(UTC).astimezone(there.tzinfo)  # a real wall-clock time
+        else:
+            here = now.astimezone()
+            day = here.date() if here.time() < start else (here + timedelta(days=1)).date()
+            # a naive wall-clock time is read with this computer's rules for that day (summer time)
+            tomorrow = datetime.combine(day, start).astimezone()
         plain = (
             ("10min", translate("desk", "In 10 minutes"), now + timedelta(minutes=10)),
             ("1h", translate("desk", "In an hour"), now + timedelta(hours=1)),
@@ -795,7 +803,9 @@ class Desk:
                     return (zone,)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
-        return zones
+        # a number of a whole country whose zones are not the rep's: where the person is, is
+        # not known, and a time awake in all of Russia's eleven zones at once barely exists
+        return zones if len(zones) <= 3 else ()
 
     def _callback_info(
         self, callback: Callback, now: datetime, *, shifted_from: datetime | None = None
@@ -808,7 +818,7 @@ class Desk:
         if phone is not None:
             number = numbers.parse(phone.number, self.settings.region)
             number_text = number.human or phone.number
-            zones = numbers.time_zones(number)
+            zones = self._person_zones(number)
             local = numbers.local_time(zones, due)
             local_due = local.earliest if local else None
             local = numbers.local_time(zones, now)

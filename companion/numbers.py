@@ -144,7 +144,8 @@ def uri_user_part(text: str) -> str:
 
 def _uri_parts(text: str) -> tuple[str, str | None, str | None]:
     """(number, ext, phone-context) of a URI; ``(text, None, None)`` when ``text`` is not one."""
-    text = unquote(text)
+    if "%" in text:  # an escape may hide what clean_text folds: a full-width digit, a bidi mark, NUL
+        text = clean_text(unquote(text))
     m = _SCHEME.match(text)
     if m:
         scheme, rest = m.group(1).lower(), text[m.end() :]
@@ -499,9 +500,14 @@ def _type_name(pn: PhoneNumber) -> str:
 # --- place and time: the slow tables, loaded on first use ------------------------------
 
 
+#: set while the place tables are being prepared (``companion.places``): no place names until
+#: then, rather than the geocoder's own 100 MB of tables
+places_pending = False
+
+
 def place(number: Number, lang: str = "en") -> str | None:
     """Where the number is registered (city or country), in ``lang`` where known."""
-    if number.pn is None or not number.valid:
+    if number.pn is None or not number.valid or places_pending:
         return None
     from phonenumbers import geocoder
 

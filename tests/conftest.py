@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -31,6 +33,21 @@ class Clock:
     def advance(self, **kwargs: float) -> datetime:
         self.now += timedelta(**kwargs)
         return self.now
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _place_tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One place-tables file for the whole run (``companion.places``), so that every window a
+    test starts reads it instead of writing its own."""
+    path = tmp_path_factory.mktemp("places") / "places.sqlite3"
+    subprocess.run([sys.executable, "-m", "companion.places", str(path)], check=True, timeout=120)
+    previous = os.environ.get("COMPANION_PLACES")
+    os.environ["COMPANION_PLACES"] = str(path)
+    yield
+    if previous is None:
+        os.environ.pop("COMPANION_PLACES", None)
+    else:
+        os.environ["COMPANION_PLACES"] = previous
 
 
 @pytest.fixture(autouse=True)

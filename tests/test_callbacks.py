@@ -243,3 +243,35 @@ def test_the_call_that_asked_for_the_callback_does_not_say_they_are_calling_abou
     assert any(line.startswith("Callback due ") and line.endswith(": the quote") for line in after.context)
     later = desk.lookup(MOSCOW_NUMBER, "in")  # they ring again before the callback
     assert any("They are calling about the callback you owe them" in line for line in later.context)
+
+
+def test_tomorrow_morning_is_their_next_morning_even_when_it_is_already_tomorrow_there(
+    desk: Desk, clock: Clock
+) -> None:
+    vladivostok = ZoneInfo("Asia/Vladivostok")
+    clock.now = at(MOSCOW, 2026, 11, 24, 18, 0).astimezone(UTC)  # 01:00 on the 25th there
+    callback = desk.log("+74232123456", "in", "callback").callback
+    assert callback is not None
+    choices = {c.key: c.due for c in desk.callback_choices(callback.id)}
+    assert choices["tomorrow"] == at(vladivostok, 2026, 11, 25, 9, 0)
+
+
+@pytest.fixture
+def in_berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import time as system_time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    system_time.tzset()
+    yield
+    monkeypatch.undo()
+    system_time.tzset()
+
+
+def test_a_country_wide_number_far_from_the_rep_is_not_guessed_into_a_zone(
+    desk: Desk, clock: Clock, in_berlin: None
+) -> None:
+    clock.now = at(MOSCOW, 2026, 11, 25, 15, 0).astimezone(UTC)
+    callback = desk.log("+79161234567", "in", "callback").callback  # a Russian mobile
+    assert callback is not None
+    assert callback.due == clock.now + timedelta(hours=1) and callback.shifted_from is None
+    assert callback.local_due is None  # their time is not known: nothing false is shown

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion import numbers
+from companion import numbers, places
 from companion.book import Book
 from companion.card import CallbackInfo, Card
 from companion.config import Settings
@@ -183,12 +183,12 @@ class MainWindow(QMainWindow):
         self.card.callActive.connect(self._call_active)
         self.card.callRequested.connect(self.call_number)
         self.tolog.openCall.connect(self._open_call)
-        self.tolog.callBack.connect(self.call_number)
+        self.tolog.callBack.connect(self.call_from_list)
         self.callbacks_view.callRequested.connect(self.call_number)
         self.callbacks_view.changed.connect(self._callbacks_changed)
         self.callbacks_view.dueCountChanged.connect(self._callbacks_changed)
         self.history.numberActivated.connect(self._open_number)
-        self.history.callRequested.connect(self.call_number)
+        self.history.callRequested.connect(self.call_from_list)
         self.contacts.contactsChanged.connect(self.card.refresh)
         self.contacts.callRequested.connect(self.call_number)
         self.contacts.importRequested.connect(self.choose_import_file)
@@ -235,7 +235,15 @@ class MainWindow(QMainWindow):
         elif event.event in ("incoming", "outgoing"):
             direction = Direction.IN if event.event == "incoming" else Direction.OUT
             if event.link and direction is Direction.OUT and self._is_own_link(event.caller):
-                self.bring_to_front()  # the tel: link we gave the OS came back: that call's card
+                # the tel: link we gave the OS came back: we are its phone-link program, so
+                # nothing dialled; that call's card is up already
+                self.bring_to_front()
+                self.card.show_notice(
+                    self.tr(
+                        "Nothing on this computer dials phone links: choose your softphone in "
+                        "Settings → Phone links, then Call dials it."
+                    )
+                )
                 return None
             card = self.incoming_event(event.caller, direction, from_outside=True)
             if card is None:
@@ -360,6 +368,28 @@ class MainWindow(QMainWindow):
             self.card.show_notice(self.tr("Demo: the number is not dialled."))
         else:
             self._dial(card)
+
+    def call_from_list(self, number: str) -> None:
+        """Call from To log or History, where nothing showed the person: one who asked not to
+        be called is asked about first (the card and the Callbacks view ask themselves)."""
+        try:
+            contact = self.desk.lookup(number, Direction.OUT).contact
+        except BadInput:
+            contact = None
+        if (
+            contact is not None
+            and contact.do_not_call
+            and not dialogs.ask_confirm(
+                self,
+                self.tr("Do not call"),
+                self.tr("“{name}” asked not to be called. Call anyway?").format(
+                    name=contact.display_name or number
+                ),
+                self.tr("Call anyway"),
+            )
+        ):
+            return
+        self.call_number(number)
 
     def _hands_off(self) -> bool:
         return self.settings.dial_handoff not in ("", "none")
@@ -703,7 +733,7 @@ class MainWindow(QMainWindow):
             self.tracer.mark("ready")
             # in a pool thread: the number tables the first card would otherwise wait for
             region, lang = self.desk.settings.region, self.desk.settings.lang or "en"
-            QThreadPool.globalInstance().start(partial(numbers.warm_up, region, lang))
+            QThreadPool.globalInstance().start(partial(_warm_up, region, lang))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.state.setValue("window/geometry", self.saveGeometry())
@@ -717,3 +747,10 @@ class MainWindow(QMainWindow):
             self.quitting = False
             return
         super().closeEvent(event)
+
+
+def _warm_up(region: str, lang: str) -> None:
+    """The place tables (written first if this is their first use) and the number tables, so
+    that the first card does not wait for them."""
+    places.prepare()
+    numbers.warm_up(region, lang)

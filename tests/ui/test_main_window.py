@@ -387,3 +387,49 @@ def test_seven_views_fit_a_side_docked_window_without_scroll_arrows(qtbot, windo
     bar = window.tabs.tabBar()
     assert bar.tabRect(bar.count() - 1).right() <= bar.width()
     assert bar.sizeHint().width() <= 320 - window.pin.sizeHint().width()
+
+
+@pytest.mark.parametrize("where", ["tolog", "history"])
+def test_call_from_a_list_asks_first_for_someone_who_asked_not_to_be_called(
+    qtbot, window: MainWindow, desk: Desk, phone_links: list[str], where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from companion.importers import ImportReport, Row
+    from companion.importers.apply import apply_rows
+    from companion.ui import dialogs
+
+    apply_rows(
+        desk, [Row(line=1, name="Ivan", phones=[IVAN], do_not_call="yes")], ImportReport(), familiarity="none"
+    )
+    asked: list[str] = []
+    answer = [False]
+
+    def ask(_parent, _title, text, _action):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(dialogs, "ask_confirm", ask)
+    desk.begin_call(IVAN, "in")
+    if where == "tolog":
+        window._update_tolog_title()
+        button = window.tolog.call_button
+    else:
+        window.history.refresh()
+        window.history.table.selectRow(0)
+        button = window.history.call_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert asked == ["“Ivan” asked not to be called. Call anyway?"] and phone_links == []
+    answer[0] = True
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert phone_links == ["+74993224685"]
+
+
+def test_our_own_phone_link_coming_back_says_that_nothing_dials(
+    window: MainWindow, phone_links: list[str]
+) -> None:
+    from companion.ipc import Event
+
+    window.call_number(IVAN)
+    assert phone_links == ["+74993224685"]
+    assert window.handle_event(Event("outgoing", "tel:+74993224685", link=True)) is None
+    assert "choose your softphone" in window.card.notice.text()
+    assert len(window.desk.unlogged()) == 1  # the same call, not a second one
