@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--print", action="store_true", help="print a card of every kind instead of the window")
 
     command("status", help="what is in the database, and the calls still to log")
+
+    p = command("db", help="back up the database to FILE, or restore it from a backup FILE")
+    p.add_argument("action", choices=("backup", "restore"), help="backup or restore")
+    p.add_argument("file")
     return parser
 
 
@@ -175,6 +179,8 @@ def main(
 
     from companion.store import StoreError, is_url, open_database
 
+    if args.command == "db":  # before opening: a restore may replace a damaged or newer file
+        return _db(args, target, out)
     if args.command in READ_ONLY_COMMANDS and not is_url(target) and not Path(target).exists():
         target = ":memory:"  # nothing recorded yet: answer as an empty database, create no file
     try:
@@ -275,9 +281,17 @@ def _window(
     except ImportError as exc:  # Qt's libraries missing on this machine
         return _fail(translate("cli", "The window cannot start: {why}.").format(why=exc))
     from companion.config import save_settings
+    from companion.store.backups import daily_task
 
     return run_window(
-        desk, load_settings(), save_settings, database=database, demo=demo, pending=pending, call_id=call_id
+        desk,
+        load_settings(),
+        save_settings,
+        database=database,
+        demo=demo,
+        pending=pending,
+        call_id=call_id,
+        backup=None if demo else daily_task(database),  # the demo's sample data needs none
     )
 
 
@@ -345,6 +359,35 @@ def _self_command() -> list[str]:
         if windowless.exists():
             python = windowless
     return [str(python), "-m", "companion"]
+
+
+def _db(args: argparse.Namespace, target: str, out: TextIO) -> int:
+    """``db backup FILE`` / ``db restore FILE``: a database file only, through SQLite's backup
+    API; the database is not opened as the other commands open it (nor created, nor migrated
+    in place before a restore)."""
+    from companion.store import StoreError, is_url
+    from companion.store.backups import backup_to, restore
+
+    if is_url(target):
+        return _fail(
+            translate(
+                "cli", "db {action} works on a database file; back up a team database on its server."
+            ).format(action=args.action)
+        )
+    try:
+        if args.action == "backup":
+            made = backup_to(target, Path(args.file))
+            print(translate("cli", "Backed up {db} to {file}.").format(db=target, file=made), file=out)
+            return 0
+        done = restore(target, Path(args.file))
+    except StoreError as exc:
+        return _fail(str(exc))
+    if done.kept is not None:
+        text = translate("cli", "Restored {db} from {file}; the database it replaced is kept in {kept}.")
+    else:
+        text = translate("cli", "Restored {db} from {file}.")
+    print(text.format(db=target, file=args.file, kept=done.kept), file=out)
+    return 0
 
 
 def _import(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:

@@ -141,7 +141,14 @@ class InstanceServer(QObject):
     def _expire(self) -> None:
         timer = self.sender()
         sock = timer.parent() if timer is not None else None
-        if isinstance(sock, QLocalSocket) and self._buffers.pop(sock, None) is not None:
+        if not isinstance(sock, QLocalSocket) or sock not in self._buffers:
+            return
+        # a window that was busy (an import saving, a storm of hooks) may not have read what
+        # came in time: take what is there before giving up on the connection
+        sock.waitForReadyRead(0)
+        if sock.bytesAvailable():
+            self._read_from(sock)
+        if self._buffers.pop(sock, None) is not None:
             log.warning("hand-over: a connection sent no complete message in time and was closed")
             sock.abort()
             sock.deleteLater()

@@ -75,8 +75,8 @@ class Event:
         # a softphone's text may carry line breaks or escape codes: spaces travel instead; a
         # caller's display name is theirs to choose, so an overlong one is cut, never a reason
         # to lose the call
-        object.__setattr__(self, "number", _printable(self.number)[:MAX_NUMBER])
-        object.__setattr__(self, "name", _printable(self.name)[:MAX_NAME])
+        object.__setattr__(self, "number", _printable(_unicode(self.number))[:MAX_NUMBER])
+        object.__setattr__(self, "name", _printable(_unicode(self.name))[:MAX_NAME])
 
     @property
     def caller(self) -> str:
@@ -97,7 +97,10 @@ class Event:
         if self.call is not None:
             data["call"] = self.call
         data["sent_ns"] = self.sent_ns or time.monotonic_ns()
-        line = json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+        try:
+            line = json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+        except UnicodeEncodeError:  # a --db path of bytes that are not UTF-8
+            raise MessageError("the database path is not UTF-8 text") from None
         if len(line) > MAX_MESSAGE:
             raise MessageError(f"message of {len(line)} bytes is longer than {MAX_MESSAGE}")
         return line
@@ -121,8 +124,8 @@ class Event:
         number = _text(data, "number", MAX_NUMBER)
         name = _text(data, "name", MAX_NAME)
         db = data.get("db")
-        if db is not None and (not isinstance(db, str) or len(db) > MAX_DB):
-            raise MessageError("db is not a short text")
+        if db is not None and (not isinstance(db, str) or len(db) > MAX_DB or _unicode(_printable(db)) != db):
+            raise MessageError("db is not a short path without control characters")
         link = data.get("link", False)
         sent = data.get("sent_ns", 0)
         call = data.get("call")
@@ -131,6 +134,14 @@ class Event:
         if call is not None and (not isinstance(call, int) or isinstance(call, bool) or call < 1):
             raise MessageError("call is not a call number")
         return cls(event=event, number=number, name=name, db=db, link=link, sent_ns=sent, call=call)
+
+
+def _unicode(text: str) -> str:
+    """``text`` with each lone surrogate (a command-line byte that was not UTF-8, or a ``\\udcff``
+    escape in JSON) as U+FFFD: it cannot be encoded, sent, logged or stored otherwise."""
+    if text.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
 def _printable(text: str) -> str:

@@ -74,7 +74,12 @@ def hook_event(argv: Sequence[str]) -> ipc.Event | None:
 
 def absolute(db: str) -> str:
     """The window may run in another folder: a relative database path is sent absolute."""
-    return db if "://" in db else os.path.abspath(os.path.expanduser(db))
+    if "://" in db:
+        return db
+    try:
+        return os.path.abspath(os.path.expanduser(db))
+    except ValueError:  # a NUL in "~user…": no such user; the window refuses the path in words
+        return os.path.abspath(db)
 
 
 def hand_over(event: ipc.Event) -> ipc.Reply | None:

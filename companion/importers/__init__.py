@@ -315,7 +315,7 @@ def _counted(rows: Iterable[Any], seen: list[int]) -> Iterator[Any]:
 def _check_columns(path: Path, headers: list[str], mapping: dict[str, list[int]], content: str) -> None:
     from companion.importers.columns import missing as lacking
 
-    listed = ", ".join(h for h in headers if h.strip())
+    listed = ", ".join(" ".join(h.split()) for h in headers if h.strip())  # a header cell may span lines
     if content == "calls":
         missing = lacking(mapping, content)
         if missing:

@@ -150,6 +150,7 @@ def _broken(name: str, line: int, exc: csv.Error) -> ImportFileError:
 def xlsx_table(path: Path) -> Table:
     """The first sheet of an Excel workbook; cells as the text a person sees in them."""
     import zipfile
+    import zlib
 
     try:
         from openpyxl import load_workbook
@@ -160,7 +161,7 @@ def xlsx_table(path: Path) -> Table:
         # openpyxl refuses a path not named .xlsx: a workbook renamed .csv, a CRM's ".xls" that is one
         named = path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm")
         book = load_workbook(path if named else io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, OSError):
         raise ImportFileError(
             translate("import", "{file} is not an Excel workbook (.xlsx) or it is damaged.").format(
                 file=path.name
@@ -179,7 +180,7 @@ def xlsx_table(path: Path) -> Table:
             headers = [_text(c).strip() for c in cells]
             if any(headers):
                 break
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError):
         book.close()
         raise ImportFileError(
             translate("import", "{file} is not an Excel workbook (.xlsx) or it is damaged.").format(
@@ -197,13 +198,14 @@ def _xlsx_rows(
     book: object, values: Iterator[tuple[object, ...]], line: int, name: str
 ) -> Iterator[tuple[int, list[str]]]:
     import zipfile
+    import zlib
 
     try:
         for number, cells in enumerate(values, start=line + 1):
             texts = [_text(c) for c in cells]
             if any(t.strip() for t in texts):
                 yield number, texts
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError):
         raise ImportFileError(
             translate("import", "{file} is damaged after row {line}.").format(file=name, line=line)
         ) from None

@@ -290,7 +290,7 @@ def _bytes_text(
     if charset:
         try:
             return raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # unknown, or a name that is not text itself
             pass
     try:
         return raw.decode("utf-8")

@@ -7,10 +7,12 @@ database (or a new one), migrates it, and binds the models. Nothing else.
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from peewee import Database, DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, SqliteDatabase, __exception_wrapper__
 
 from companion.store.errors import StoreError
 from companion.store.migrations import SCHEMA_VERSION, migrate
@@ -41,14 +43,39 @@ def open_database(target: str | os.PathLike[str]) -> Database:
     return database
 
 
-def write_transaction() -> Any:
+@contextmanager
+def write_transaction() -> Iterator[None]:
     """A transaction that writes. On SQLite it takes the write lock at its start (BEGIN
     IMMEDIATE): a transaction that read first and asks for the lock later is refused at once
-    while another connection (the window's import) holds it, instead of waiting its turn."""
+    while another connection (the window's import) holds it, instead of waiting its turn.
+
+    What fails inside leaves it as the error that caused it, always a peewee ``DatabaseError``:
+    SQLite rolls back by itself on a full disk or an I/O error, and the rollback that follows
+    ("no transaction is active") must not hide why; a raw ``sqlite3`` error (the import's
+    ``executemany``) is given peewee's class, which the desk and the command line catch."""
     database = db.obj
-    if isinstance(database, SqliteDatabase):
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
+    atomic = database.atomic("IMMEDIATE") if isinstance(database, SqliteDatabase) else database.atomic()
+    try:
+        with atomic:
+            yield
+    except (DatabaseError, sqlite3.Error) as exc:
+        cause = _first_cause(exc)
+        if cause is exc and isinstance(exc, DatabaseError):
+            raise
+        if isinstance(cause, DatabaseError):
+            raise cause from None
+        with __exception_wrapper__:
+            raise cause from None
+
+
+def _first_cause(exc: BaseException) -> BaseException:
+    """The error before any failed rollbacks it set off."""
+    while exc.__context__ is not None and any(m in str(exc) for m in _ROLLBACK_FAILED):
+        exc = exc.__context__
+    return exc
+
+
+_ROLLBACK_FAILED = ("no transaction is active", "no such savepoint")
 
 
 def close_database() -> None:

@@ -103,16 +103,40 @@ def migrate(database: Database, steps: Sequence[Step] = STEPS) -> int:
             backup_sqlite(database, target_file)
         except (sqlite3.Error, OSError) as exc:  # no upgrade without a backup
             raise StoreError(f"cannot back up {database.database} before upgrading it: {exc}.") from exc
-    for version in range(current, len(steps)):
-        # each step in its own transaction, under the write lock on SQLite; a step another
-        # process has done meanwhile is not done twice
-        lock = database.atomic("IMMEDIATE") if isinstance(database, SqliteDatabase) else database.atomic()
-        with lock:
-            if _check(database, schema_version(database), len(steps)) > version:
-                continue
-            steps[version](database)
-            _set_version(database, version + 1)
+    sqlite = isinstance(database, SqliteDatabase)
+    # a step that rebuilds a table (playhouse.migrate does, to add a NOT NULL column or change
+    # one) drops the old one: with foreign keys on, that DELETE would cascade to every contact's
+    # numbers and callbacks. Off for the steps (it can only be switched outside a transaction),
+    # and each step's links checked before it commits.
+    keys_on = sqlite and bool(database.execute_sql("PRAGMA foreign_keys").fetchone()[0])
+    if keys_on:
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for version in range(current, len(steps)):
+            # each step in its own transaction, under the write lock on SQLite; a step another
+            # process has done meanwhile is not done twice
+            lock = database.atomic("IMMEDIATE") if sqlite else database.atomic()
+            with lock:
+                if _check(database, schema_version(database), len(steps)) > version:
+                    continue
+                steps[version](database)
+                if sqlite:
+                    _check_links(database, version + 1)
+                _set_version(database, version + 1)
+    finally:
+        if keys_on:
+            database.execute_sql("PRAGMA foreign_keys = ON")
     return current
+
+
+def _check_links(database: Database, version: int) -> None:
+    broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = ", ".join(sorted({str(row[0]) for row in broken}))
+        raise StoreError(
+            f"upgrading {database.database} to schema {version} would break {len(broken)} links "
+            f"between tables ({tables}); nothing was changed."
+        )
 
 
 def _check(database: Database, current: int, target: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from functools import partial
 from logging.handlers import RotatingFileHandler
@@ -139,12 +140,18 @@ def run_window(
     demo: bool = False,
     pending: Event | None = None,
     call_id: int | None = None,
+    backup: Callable[[], object] | None = None,
 ) -> int:
     """The window, until it quits — or, when this user's window is already open, the event
     handed to that one (a second start raises it). ``pending`` is an event to take first (the
-    phone link that started us); ``call_id`` a call a hook recorded before starting us."""
+    phone link that started us); ``call_id`` a call a hook recorded before starting us;
+    ``backup`` makes the day's backup of the database (``DailyBackups``)."""
     app = application()
     start_log()
+    # place names from a small file, not the geocoder's 100 MB of tables (see companion.places)
+    from companion import places
+
+    places.use_light_tables()
     server = InstanceServer(database)
     started = server.lock()
     if started is Start.TAKEN:  # another window is open (or opening): it shows ours
@@ -160,6 +167,7 @@ def run_window(
     opened.urlOpened.connect(window.handle_event)
     app.setQuitOnLastWindowClosed(not window.can_hide_to_tray)
     window.show()
+    backups = DailyBackups(backup, window) if backup is not None else None
     if demo:
         window.start_demo()
     if call_id is not None:
@@ -175,10 +183,62 @@ def run_window(
     try:
         return app.exec()
     finally:
+        if backups is not None:
+            backups.stop()
         server.stop()
         if deaf:
             mark_deaf(False)
         QThreadPool.globalInstance().waitForDone(2000)
+
+
+class DailyBackups(QObject):
+    """The day's backup of the database, on a pool thread: first a little after the window is
+    up (so the cold start and its first paint never wait for it), then every hour, which makes
+    one on each new calendar day (``task`` does nothing when today's exists). ``task`` logs
+    its own failures; a backup never stops the window."""
+
+    FIRST_MS = 5_000
+    EVERY_MS = 3_600_000
+
+    def __init__(
+        self,
+        task: Callable[[], object],
+        parent: QObject | None = None,
+        *,
+        first_ms: int = FIRST_MS,
+        every_ms: int = EVERY_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.task = task
+        self._busy = threading.Lock()
+        self.timer = QTimer(self)
+        self.timer.setInterval(every_ms)
+        self.timer.timeout.connect(self.start)
+        self.first = QTimer(self)
+        self.first.setSingleShot(True)
+        self.first.timeout.connect(self._first)
+        self.first.start(first_ms)
+
+    def _first(self) -> None:
+        self.timer.start()
+        self.start()
+
+    def start(self) -> bool:
+        """Start one backup unless one is still running; True when started."""
+        if not self._busy.acquire(blocking=False):
+            return False
+        QThreadPool.globalInstance().start(self._run)
+        return True
+
+    def _run(self) -> None:
+        try:
+            self.task()
+        finally:
+            self._busy.release()
+
+    def stop(self) -> None:
+        self.first.stop()
+        self.timer.stop()
 
 
 def _hand_to_other(event: Event) -> int:

@@ -1390,6 +1390,18 @@ You can also type or paste a number above.</source>
             <translation>На этом компьютере нечем набирать телефонные ссылки: выберите софтфон в «Настройки → Телефонные ссылки», и кнопка «Позвонить» будет набирать через него.</translation>
         </message>
         <message>
+            <source>Do not call</source>
+            <translation>Не звонить</translation>
+        </message>
+        <message>
+            <source>“{name}” asked not to be called. Call anyway?</source>
+            <translation>«{name}» просил не звонить. Всё равно позвонить?</translation>
+        </message>
+        <message>
+            <source>Call anyway</source>
+            <translation>Всё равно позвонить</translation>
+        </message>
+        <message>
             <source>Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is in History (double-click a call) and Contacts (Call).</source>
             <translation>Демо: этот звонок идёт прямо сейчас — нажмите цифру 1–7, чтобы записать результат. Карточки всех видов — в «Истории» (двойной щелчок по звонку) и в «Контактах» (кнопка «Позвонить»).</translation>
         </message>
@@ -1902,6 +1914,90 @@ became a deal</source>
         </message>
     </context>
     <context>
+        <name>backups</name>
+        <message>
+            <source>{file} is a folder; name the backup file.</source>
+            <extracomment>how long a backup waits for another program's lock on the database before giving up</extracomment>
+            <translation>{file} — папка; укажите имя файла копии.</translation>
+        </message>
+        <message>
+            <source>{file} exists and is not a Call Companion backup; choose another name.</source>
+            <translation>{file} уже есть, и это не резервная копия Call Companion; выберите другое имя.</translation>
+        </message>
+        <message>
+            <source>{file} is the database itself.</source>
+            <translation>{file} — это сама база данных.</translation>
+        </message>
+        <message>
+            <source>Call Companion is open: quit it (Quit in its tray menu), then restore the backup.</source>
+            <translation>Call Companion открыт: закройте его («Выход» в меню значка в трее), затем восстановите копию.</translation>
+        </message>
+        <message>
+            <source>{file}: no such file.</source>
+            <translation>{file}: такого файла нет.</translation>
+        </message>
+        <message>
+            <source>{file} is a folder, not a backup file.</source>
+            <translation>{file} — папка, а не файл копии.</translation>
+        </message>
+        <message>
+            <source>{file} is not a Call Companion backup (not an SQLite file).</source>
+            <translation>{file} — не резервная копия Call Companion (не файл SQLite).</translation>
+        </message>
+        <message>
+            <source>{file} is an SQLite file of another program, not a Call Companion backup.</source>
+            <translation>{file} — файл SQLite другой программы, а не резервная копия Call Companion.</translation>
+        </message>
+        <message>
+            <source>{file} was made by a newer Call Companion (schema {version}, this version knows {known}); update the app to restore it.</source>
+            <translation>{file} сделан более новой версией Call Companion (схема {version}, эта версия знает {known}); обновите приложение, чтобы восстановить его.</translation>
+        </message>
+        <message>
+            <source>{file} is damaged ({why}); choose another backup.</source>
+            <translation>{file} повреждён ({why}); выберите другую копию.</translation>
+        </message>
+        <message>
+            <source>The backup could not be upgraded to this version ({why}).</source>
+            <translation>Копию не удалось обновить до этой версии ({why}).</translation>
+        </message>
+        <message>
+            <source>Not restored: the current database could not be kept first ({why}); nothing was changed.</source>
+            <translation>Не восстановлено: не удалось сначала сохранить текущую базу ({why}); ничего не изменено.</translation>
+        </message>
+        <message>
+            <source>An in-memory database has no file to back up.</source>
+            <translation>У базы в памяти нет файла для резервной копии.</translation>
+        </message>
+        <message>
+            <source>Only a database file is backed up here; back up a team database on its server.</source>
+            <translation>Здесь копируется только файл базы; копию командной базы делайте на её сервере.</translation>
+        </message>
+        <message>
+            <source>{db}: there is no database to back up yet.</source>
+            <translation>{db}: базы для копирования ещё нет.</translation>
+        </message>
+        <message>
+            <source>{db} is not a Call Companion database.</source>
+            <translation>{db} — не база Call Companion.</translation>
+        </message>
+        <message>
+            <source>{db} could not be backed up ({why}).</source>
+            <translation>Не удалось сделать резервную копию {db} ({why}).</translation>
+        </message>
+        <message>
+            <source>cannot write {file}: {why}.</source>
+            <translation>не удаётся записать {file}: {why}.</translation>
+        </message>
+        <message>
+            <source>Not restored: {db} could not be written ({why}).</source>
+            <translation>Не восстановлено: не удалось записать {db} ({why}).</translation>
+        </message>
+        <message>
+            <source>{file} cannot be read as a database ({why}).</source>
+            <translation>{file} не читается как база данных ({why}).</translation>
+        </message>
+    </context>
+    <context>
         <name>book</name>
         <message>
             <source>That contact no longer exists.</source>
@@ -1978,6 +2074,22 @@ became a deal</source>
         <message>
             <source>The window cannot start: {why}.</source>
             <translation>Не удаётся открыть окно: {why}.</translation>
+        </message>
+        <message>
+            <source>db {action} works on a database file; back up a team database on its server.</source>
+            <translation>db {action} работает с файлом базы; копию командной базы делайте на её сервере.</translation>
+        </message>
+        <message>
+            <source>Backed up {db} to {file}.</source>
+            <translation>Резервная копия {db} записана в {file}.</translation>
+        </message>
+        <message>
+            <source>Restored {db} from {file}; the database it replaced is kept in {kept}.</source>
+            <translation>{db} восстановлена из {file}; прежняя база сохранена в {kept}.</translation>
+        </message>
+        <message>
+            <source>Restored {db} from {file}.</source>
+            <translation>{db} восстановлена из {file}.</translation>
         </message>
         <message>
             <source>(no name)</source>
