@@ -563,7 +563,13 @@ def _print_json(value: object, out: TextIO) -> None:
         utf = codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32")
     except LookupError:
         utf = False
-    print(json.dumps(value, ensure_ascii=not utf), file=out)
+    text = json.dumps(value, ensure_ascii=not utf)
+    if utf and not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (bytes of the command line that were not UTF-8)
+            text = json.dumps(value, ensure_ascii=True)
+    print(text, file=out)
 
 
 def entry(*, offered: bool = False, alone: bool = False) -> None:

@@ -264,6 +264,8 @@ def test_any_command_line_is_handed_over_or_left_to_the_full_cli(argv: list[str]
 @fuzz(25)
 @given(link=links, command=st.sampled_from(["link", "lookup"]))
 @example(link="tel:\x00\u202e+7 499 322-46-85", command="link")
+@example(link="tel:+7 499 322-46-85\udcff", command="lookup")  # a command-line byte not UTF-8
+@example(link="tel:\udcff104", command="link")
 def test_the_cli_answers_a_phone_link_with_a_card_or_one_line(
     link: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1018,7 +1020,9 @@ def test_slowloris_connections_are_cut_off_and_the_server_keeps_serving(
 
     qtbot.waitUntil(one_more_byte, timeout=10_000)
     assert sent[0] < len(request)
-    assert status_of(trickle.received) in (408, 431)
+    # cut off: with its 408 (or 431 once the head is too long), or, when the close overtakes
+    # the answer on a busy machine, with nothing
+    assert status_of(trickle.received) in (0, 408, 431)
     trickle.sock.close()
     no_failures_logged(caplog)
     good_request_still_works(qtbot, hook)
