@@ -155,6 +155,8 @@ class CallbackInfo:
     done: bool = False
     #: the person asked not to be called (ask before dialling)
     do_not_call: bool = False
+    #: whom the callback is owed to (on a switchboard several people share the number)
+    contact_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

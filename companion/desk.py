@@ -841,6 +841,7 @@ class Desk:
             local_now=local_now,
             done=callback.done is not None,
             do_not_call=bool(contact.do_not_call) if contact is not None else False,
+            contact_id=contact.id if contact is not None else None,
         )
 
     # --- reading back ----------------------------------------------------------------

@@ -14,6 +14,7 @@ the list is read again, so the window can refresh it on a timer.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from datetime import UTC, date, datetime, timedelta
 
@@ -508,10 +509,20 @@ class CallbacksView(QWidget):
             self._due_count = self.due_count()
             self.dueCountChanged.emit(self._due_count)
 
+    def _call_requested(self, number: str) -> None:
+        """Call the person the callback is owed to: on a number colleagues share, the number
+        is set to mean them first, so the card (and the call it records) is theirs."""
+        row = self.sender()
+        info = row.info if isinstance(row, CallbackRow) else None
+        if info is not None and info.contact_id is not None:
+            with contextlib.suppress(BadInput):  # not a shared number: it means them already
+                self.desk.choose_contact(number, info.contact_id)
+        self.callRequested.emit(number)
+
     def _new_row(self) -> CallbackRow:
         row = CallbackRow()
         row.set_wide(self.width() >= WIDE)
-        row.callRequested.connect(self.callRequested)
+        row.callRequested.connect(self._call_requested)
         row.doneRequested.connect(self.finish)
         row.snoozeRequested.connect(self.snooze)
         row.rescheduleRequested.connect(self.reschedule)

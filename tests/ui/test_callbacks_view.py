@@ -338,3 +338,29 @@ def test_calling_someone_who_asked_not_to_be_called_asks_first(
     answer[0] = True
     qtbot.mouseClick(michael.call_button, Qt.MouseButton.LeftButton)
     assert calls == ["+12125550100"]
+
+
+def test_calling_a_callback_on_a_shared_number_calls_the_person_it_is_owed_to(
+    qtbot, desk: Desk, view: CallbacksView, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    from companion.store.models import Contact
+
+    switchboard = "+7 495 111-22-33"
+    rows = [
+        Row(line=1, name="Ivan Petrov", phones=[switchboard]),
+        Row(line=2, name="Maria Orlova", phones=[switchboard]),
+    ]
+    apply_rows(desk, rows, ImportReport(), familiarity="company")
+    ivan = Contact.get(Contact.name == "Ivan Petrov").id
+    maria = Contact.get(Contact.name == "Maria Orlova").id
+    desk.choose_contact(switchboard, ivan)
+    owed = promise(desk, switchboard, "the contract", clock.now + timedelta(hours=1))
+    desk.choose_contact(switchboard, maria)  # later the number meant Maria
+    view.refresh()
+    calls: list[str] = []
+    view.callRequested.connect(calls.append)
+    qtbot.mouseClick(row(view, owed).call_button, Qt.MouseButton.LeftButton)
+    assert calls == ["+74951112233"]
+    card = desk.lookup(switchboard, "out")
+    assert card.contact is not None and card.contact.name == "Ivan Petrov"
+    assert card.callback is not None and card.callback.promise == "the contract"
