@@ -217,7 +217,6 @@ class MainWindow(QMainWindow):
         self.due_timer.setInterval(DUE_CHECK_MS)
         self.due_timer.timeout.connect(self.check_due)
         self.due_timer.start()
-        QTimer.singleShot(0, self, self.check_due)  # once the event loop (and the tray) runs
 
     # --- events from outside --------------------------------------------------------------
 
@@ -734,6 +733,8 @@ class MainWindow(QMainWindow):
             # in a pool thread: the number tables the first card would otherwise wait for
             region, lang = self.desk.settings.region, self.desk.settings.lang or "en"
             QThreadPool.globalInstance().start(partial(_warm_up, region, lang))
+            # the first look for due callbacks once the window is on screen, not before
+            QTimer.singleShot(0, self, self.check_due)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.state.setValue("window/geometry", self.saveGeometry())
