@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("window")
     p.add_argument("--call", type=int, default=None)
 
+    # how a packaged window writes its place-name tables (companion.places), not for people
+    p = command("places-cache")
+    p.add_argument("file")
+
     p = command("callbacks", help="open callbacks, overdue first")
     p.add_argument("--due", action="store_true", help="only those due now or overdue")
     p.add_argument("--json", action="store_true")
@@ -181,6 +185,11 @@ def main(
 
     if args.command == "db":  # before opening: a restore may replace a damaged or newer file
         return _db(args, target, out)
+    if args.command == "places-cache":
+        from companion import places
+
+        places.build(Path(args.file))
+        return 0
     if args.command in READ_ONLY_COMMANDS and not is_url(target) and not Path(target).exists():
         target = ":memory:"  # nothing recorded yet: answer as an empty database, create no file
     try:

@@ -81,3 +81,15 @@ def test_the_window_writes_the_tables_on_first_use_and_then_reads_them(tmp_path:
     again = names("window", path, {"COMPANION_PLACES": str(path)})
     assert (again["pending"], again["real_tables"]) == (False, False)
     assert again["names"] == first["names"]
+
+
+def test_the_command_line_writes_the_tables_as_a_packaged_window_asks_it_to(tmp_path: Path) -> None:
+    path = tmp_path / "places.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "companion", "places-cache", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert names("light", path)["real_tables"] is False
