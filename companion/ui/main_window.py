@@ -353,20 +353,33 @@ class MainWindow(QMainWindow):
         """A phone link was clicked and this app is the link handler: the card is shown, now
         the softphone dials (never the OS link handler: that would be us again)."""
         if self._hands_off():
-            self._dial(card)
+            why = self._dial(card)
+            if why is not None:
+                self.card.show_notice(why)
 
     def call_number(self, number: str) -> None:
         """Click-to-call (a callback, the to-log list, History, Contacts, the card): the
         outgoing card at once — a callback's card, with the promise, when one is open — then
         the number goes to the softphone set in Settings, or else to the OS's phone-link
-        program. Why it could not be dialled shows in the card's notice line."""
-        card = self.incoming_event(number, Direction.OUT)
-        if card is None:
-            return
+        program. Why it could not be dialled shows in the card's notice line, on a card that
+        records nothing: a call that was never dialled is not one to log."""
         if self.demo:
-            self.card.show_notice(self.tr("Demo: the number is not dialled."))
-        else:
-            self._dial(card)
+            if self.incoming_event(number, Direction.OUT) is not None:
+                self.card.show_notice(self.tr("Demo: the number is not dialled."))
+            return
+        try:
+            looked_up = self.desk.lookup(number, Direction.OUT)
+        except BadInput:
+            self.incoming_event(number, Direction.OUT)  # its card says what is wrong with it
+            return
+        why = self._dial(looked_up)
+        if why is None:
+            self.incoming_event(number, Direction.OUT)  # dialled: the call is on, and recorded
+            return
+        self.tabs.setCurrentWidget(self.card)
+        self.card.show_number(number, Direction.OUT)
+        self.card.show_notice(why)
+        self.bring_to_front()
 
     def call_from_list(self, number: str) -> None:
         """Call from To log or History, where nothing showed the person: one who asked not to
@@ -393,10 +406,11 @@ class MainWindow(QMainWindow):
     def _hands_off(self) -> bool:
         return self.settings.dial_handoff not in ("", "none")
 
-    def _dial(self, card: Card) -> None:
+    def _dial(self, card: Card) -> str | None:
+        """Hand the card's number to the softphone or the OS; why it could not be, or None."""
         number = card.number.e164 or card.number.key
         if not number:
-            return
+            return self.tr("There is no number to dial.")
         try:
             digits = dial.dialable(number)
             if self._hands_off():
@@ -406,19 +420,17 @@ class MainWindow(QMainWindow):
                     program=self.settings.dial_program,
                     template=self.settings.dial_template,
                 )
-                return
+                return None
         except dial.DialError as exc:
-            self.card.show_notice(str(exc))
-            return
+            return str(exc)
         self._own_link = (card.number.key or digits, time.monotonic() + OWN_LINK_SECONDS)
         if not open_phone_link(digits):
             self._own_link = None
-            self.card.show_notice(
-                self.tr(
-                    "Nothing on this computer dials phone links: choose your softphone in "
-                    "Settings → Phone links, then Call dials it."
-                )
+            return self.tr(
+                "Nothing on this computer dials phone links: choose your softphone in "
+                "Settings → Phone links, then Call dials it."
             )
+        return None
 
     def _is_own_link(self, raw: str) -> bool:
         """Were we the OS's phone-link program, the number we just asked it to dial comes

@@ -1402,6 +1402,10 @@ You can also type or paste a number above.</source>
             <translation>Всё равно позвонить</translation>
         </message>
         <message>
+            <source>There is no number to dial.</source>
+            <translation>Нет номера, который можно набрать.</translation>
+        </message>
+        <message>
             <source>Demo: this call is ringing now — press a digit 1–7 to log it. Every kind of card is in History (double-click a call) and Contacts (Call).</source>
             <translation>Демо: этот звонок идёт прямо сейчас — нажмите цифру 1–7, чтобы записать результат. Карточки всех видов — в «Истории» (двойной щелчок по звонку) и в «Контактах» (кнопка «Позвонить»).</translation>
         </message>
@@ -2032,7 +2036,7 @@ became a deal</source>
         <name>card</name>
         <message>
             <source>It would be {asked} there, outside calling hours: moved to {due} their time.</source>
-            <extracomment>the person's wall-clock time now (the earliest where zones differ) False when the number spans several zones with different offsets the latest wall-clock time across the number's zones (equals ``local_time`` when exact) the person's local time at ``due``, where known the number to dial (E.164 where there is one); None for a callback without a number when the rep asked for it, if that was in the person's night and ``due`` was moved into their calling hours (only in the answer to the call that scheduled it) the person's local time at ``shifted_from`` the person's local time now, where known the person asked not to be called (ask before dialling)</extracomment>
+            <extracomment>the person's wall-clock time now (the earliest where zones differ) False when the number spans several zones with different offsets the latest wall-clock time across the number's zones (equals ``local_time`` when exact) the person's local time at ``due``, where known the number to dial (E.164 where there is one); None for a callback without a number when the rep asked for it, if that was in the person's night and ``due`` was moved into their calling hours (only in the answer to the call that scheduled it) the person's local time at ``shifted_from`` the person's local time now, where known the person asked not to be called (ask before dialling) whom the callback is owed to (on a switchboard several people share the number)</extracomment>
             <translation>У них было бы {asked} — вне часов для звонков: перенесено на {due} по их времени.</translation>
         </message>
     </context>

@@ -324,8 +324,9 @@ def test_a_dial_error_shows_in_the_cards_notice_line(
     monkeypatch.setattr(dial, "hand_off", fail)
     window.settings = replace(window.settings, dial_handoff="microsip")
     window.call_number(IVAN)
-    assert window.card.card is not None  # the card first, whatever happens to the dialling
+    assert window.card.card is not None  # the card, whatever happens to the dialling
     assert window.card.notice.isVisible() and "MicroSIP was not found" in window.card.notice.text()
+    assert Call.select().count() == 0 and not window.in_call  # nothing dialled: nothing to log
 
 
 def test_no_phone_link_program_is_said_on_the_card(
@@ -336,6 +337,8 @@ def test_no_phone_link_program_is_said_on_the_card(
     monkeypatch.setattr(main_window, "open_phone_link", lambda _number: False)
     window.call_number(IVAN)
     assert "Settings → Phone links" in window.card.notice.text()
+    assert window.card.card is not None and window.card.card.direction is Direction.OUT
+    assert Call.select().count() == 0 and window.desk.unlogged() == []
 
 
 def test_our_own_phone_link_coming_back_is_not_a_second_call(
