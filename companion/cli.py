@@ -10,6 +10,7 @@ import argparse
 import codecs
 import io
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -188,7 +189,10 @@ def main(
     if args.command == "places-cache":
         from companion import places
 
-        places.build(Path(args.file))
+        try:
+            places.build(Path(args.file))
+        except (OSError, sqlite3.Error) as exc:
+            return _fail(translate("cli", "Cannot write {file}: {why}.").format(file=args.file, why=exc))
         return 0
     if args.command in READ_ONLY_COMMANDS and not is_url(target) and not Path(target).exists():
         target = ":memory:"  # nothing recorded yet: answer as an empty database, create no file

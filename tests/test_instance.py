@@ -8,7 +8,6 @@ import socket
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,29 +15,7 @@ import pytest
 
 from companion import instance, ipc
 from companion.instance import InstanceServer, Start
-
-
-class Sender(threading.Thread):
-    """Runs one blocking client call off the GUI thread and keeps what it returned."""
-
-    def __init__(self, call: Callable[[], object]) -> None:
-        super().__init__(daemon=True)
-        self.call = call
-        self.result: object = None
-        self.done = False
-
-    def run(self) -> None:
-        try:
-            self.result = self.call()
-        finally:
-            self.done = True
-
-
-def send(qtbot, call: Callable[[], object]) -> object:  # type: ignore[no-untyped-def]
-    sender = Sender(call)
-    sender.start()
-    qtbot.waitUntil(lambda: sender.done, timeout=5000)
-    return sender.result
+from tests.channel import send
 
 
 def raw_exchange(data: bytes, *, close_write: bool = False) -> Callable[[], bytes]:

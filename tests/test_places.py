@@ -93,3 +93,18 @@ def test_the_command_line_writes_the_tables_as_a_packaged_window_asks_it_to(tmp_
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert names("light", path)["real_tables"] is False
+
+
+def test_tables_that_cannot_be_written_are_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    target = folder / "x.sqlite3"
+    target.mkdir()  # a folder where the file should go
+    done = subprocess.run(
+        [sys.executable, "-m", "companion", "places-cache", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("companion: Cannot write ") and done.stderr.count("\n") == 1

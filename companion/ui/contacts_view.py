@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -725,28 +725,23 @@ class ContactsView(QWidget):
             return
         self.callRequested.emit(str(number))
 
+    def _export(self, path: Path) -> int:
+        return export_contacts(self.book.desk, path)
+
     def export(self) -> Path | None:
         """Every contact to a file the rep picks: vCard when it ends in .vcf, else CSV."""
-        filters = ";;".join(
-            (
-                self.tr("CSV table (Excel, other programs)") + " (*.csv)",
-                self.tr("vCard (phones, address books)") + " (*.vcf)",
-            )
+        filters = (
+            self.tr("CSV table (Excel, other programs)") + " (*.csv)",
+            self.tr("vCard (phones, address books)") + " (*.vcf)",
         )
-        chosen = dialogs.ask_save_file(self, self.tr("Export contacts"), "contacts.csv", filters)
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if not path.suffix:
-            path = path.with_suffix(".csv")
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
         try:
-            count = export_contacts(self.book.desk, path)
+            done = dialogs.export_to(self, self.tr("Export contacts"), "contacts.csv", filters, self._export)
         except BadInput as exc:
             self._say(str(exc), error=True)
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
+        if done is None:
+            return None
+        path, count = done
         self._say(self.tr("Contacts exported to {file}: %n.", "", count).format(file=path.name))
         return path
 

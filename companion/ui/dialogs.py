@@ -5,10 +5,12 @@ never open a real dialog."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 
 def ask_confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
@@ -42,3 +44,26 @@ def ask_save_file(parent: QWidget | None, title: str, suggested: str, filters: s
         if pattern:
             path += pattern.group(1)
     return path or None
+
+
+def export_to(
+    parent: QWidget | None,
+    title: str,
+    suggested: str,
+    filters: Sequence[str],
+    write: Callable[[Path], int],
+) -> tuple[Path, int] | None:
+    """Ask where to export (the extension of ``suggested`` when none is typed), then
+    ``write`` there under a wait cursor: (path, rows written), or None when the rep cancelled.
+    ``write``'s BadInput (the file could not be written) goes to the caller to show."""
+    chosen = ask_save_file(parent, title, suggested, ";;".join(filters))
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if not path.suffix:
+        path = path.with_suffix(Path(suggested).suffix)
+    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+    try:
+        return path, write(path)
+    finally:
+        QApplication.restoreOverrideCursor()

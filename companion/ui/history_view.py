@@ -23,10 +23,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QCursor, QFont, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDateEdit,
     QGridLayout,
@@ -388,24 +387,21 @@ class HistoryView(QWidget):
             return None
         return self.model.calls[index.row()] if index.row() < len(self.model.calls) else None
 
+    def _export(self, path: Path) -> int:
+        return export_calls(self.journal.desk, path)
+
     def export(self) -> Path | None:
         """Every call to a CSV file the rep picks."""
-        filters = self.tr("CSV table (Excel, other programs)") + " (*.csv)"
-        chosen = dialogs.ask_save_file(self, self.tr("Export calls"), "calls.csv", filters)
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if not path.suffix:
-            path = path.with_suffix(".csv")
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        filters = (self.tr("CSV table (Excel, other programs)") + " (*.csv)",)
         try:
-            count = export_calls(self.journal.desk, path)
+            done = dialogs.export_to(self, self.tr("Export calls"), "calls.csv", filters, self._export)
         except BadInput as exc:
             self.status.setText(str(exc))
             self.status.setStyleSheet(f"color: {warning_colour()};")
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
+        if done is None:
+            return None
+        path, count = done
         self.status.setText(self.tr("Calls exported to {file}: %n.", "", count).format(file=path.name))
         self.status.setStyleSheet("")
         return path

@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         """A phone link was clicked and this app is the link handler: the card is shown, now
         the softphone dials (never the OS link handler: that would be us again)."""
         if self._hands_off():
-            why = self._dial(card)
+            why = self._dial(card.number.e164 or card.number.key)
             if why is not None:
                 self.card.show_notice(why)
 
@@ -368,11 +368,11 @@ class MainWindow(QMainWindow):
                 self.card.show_notice(self.tr("Demo: the number is not dialled."))
             return
         try:
-            looked_up = self.desk.lookup(number, Direction.OUT)
+            parsed = self.desk.parse(number)
         except BadInput:
             self.incoming_event(number, Direction.OUT)  # its card says what is wrong with it
             return
-        why = self._dial(looked_up)
+        why = self._dial(parsed.e164 or parsed.key)
         if why is None:
             self.incoming_event(number, Direction.OUT)  # dialled: the call is on, and recorded
             return
@@ -406,9 +406,8 @@ class MainWindow(QMainWindow):
     def _hands_off(self) -> bool:
         return self.settings.dial_handoff not in ("", "none")
 
-    def _dial(self, card: Card) -> str | None:
-        """Hand the card's number to the softphone or the OS; why it could not be, or None."""
-        number = card.number.e164 or card.number.key
+    def _dial(self, number: str | None) -> str | None:
+        """Hand ``number`` to the softphone or the OS; why it could not be, or None."""
         if not number:
             return self.tr("There is no number to dial.")
         try:
@@ -423,7 +422,7 @@ class MainWindow(QMainWindow):
                 return None
         except dial.DialError as exc:
             return str(exc)
-        self._own_link = (card.number.key or digits, time.monotonic() + OWN_LINK_SECONDS)
+        self._own_link = (number, time.monotonic() + OWN_LINK_SECONDS)
         if not open_phone_link(digits):
             self._own_link = None
             return self.tr(

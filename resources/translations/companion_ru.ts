@@ -2048,6 +2048,10 @@ became a deal</source>
             <translation>Неизвестный регион {code}: укажите двухбуквенный код страны, например RU или US.</translation>
         </message>
         <message>
+            <source>Cannot write {file}: {why}.</source>
+            <translation>Не удаётся записать {file}: {why}.</translation>
+        </message>
+        <message>
             <source>{db}: cannot use this database ({why}).</source>
             <translation>{db}: не удаётся работать с базой данных ({why}).</translation>
         </message>

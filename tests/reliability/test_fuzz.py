@@ -18,7 +18,6 @@ import logging
 import os
 import random
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,6 +35,7 @@ from companion.instance import InstanceServer, Start
 from companion.integrations.http_hook import MAX_BODY, MAX_CONNECTIONS, MAX_HEAD, HttpHook
 from companion.launch import URL_SCHEMES, hook_event
 from companion.numbers import MAX_INPUT, Number, Shape, identify, parse
+from tests.channel import send
 
 LONG = os.environ.get("COMPANION_LONG_TESTS") == "1"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
@@ -511,29 +511,6 @@ def test_tables_of_random_cells_are_imported_or_refused_in_one_sentence(
 
 
 # --- the hand-over channel: a running InstanceServer ---------------------------------------
-
-
-class Sender(threading.Thread):
-    """One blocking client call off the GUI thread, so the server's event loop keeps running."""
-
-    def __init__(self, call: Callable[[], object]) -> None:
-        super().__init__(daemon=True)
-        self.call = call
-        self.result: object = None
-        self.done = False
-
-    def run(self) -> None:
-        try:
-            self.result = self.call()
-        finally:
-            self.done = True
-
-
-def send(qtbot, call: Callable[[], object]) -> object:  # type: ignore[no-untyped-def]
-    sender = Sender(call)
-    sender.start()
-    qtbot.waitUntil(lambda: sender.done, timeout=10_000)
-    return sender.result
 
 
 def raw_exchange(pieces: list[bytes], *, pause: float = 0.0, close_write: bool = True) -> Callable[[], bytes]:
