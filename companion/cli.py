@@ -24,24 +24,70 @@ from companion.desk import BadInput, Desk
 from companion.i18n import translate
 from companion.ipc import Event, MessageError, usable
 from companion.launch import HOOK_COMMANDS, URL_SCHEMES
-from companion.method import KIND_TITLES, OUTCOME_NAMES, STATUS_NAMES, TEMPERATURE_NAMES, Outcome, Status
+from companion.method import (
+    KIND_TITLES,
+    OUTCOME_NAMES,
+    QT_TRANSLATE_NOOP,
+    STATUS_NAMES,
+    TEMPERATURE_NAMES,
+    Outcome,
+    Status,
+)
 
 EXIT_BAD_INPUT = 2
 #: commands that only read: they never create a database file
 READ_ONLY_COMMANDS = ("lookup", "callbacks", "export", "status")
 
 
+#: argparse's own words (usage, headings, its error messages), in the context lupdate files them
+#: under; argparse looks them up through its module's ``_``/``ngettext`` at the time it speaks
+ARGPARSE_TEXTS = (
+    QT_TRANSLATE_NOOP("argparse", "usage: "),
+    QT_TRANSLATE_NOOP("argparse", "positional arguments"),
+    QT_TRANSLATE_NOOP("argparse", "options"),
+    QT_TRANSLATE_NOOP("argparse", "show this help message and exit"),
+    QT_TRANSLATE_NOOP("argparse", "the following arguments are required: %s"),
+    QT_TRANSLATE_NOOP("argparse", "unrecognized arguments: %s"),
+    QT_TRANSLATE_NOOP("argparse", "invalid choice: %(value)r (choose from %(choices)s)"),
+    QT_TRANSLATE_NOOP("argparse", "argument %(argument_name)s: %(message)s"),
+    QT_TRANSLATE_NOOP("argparse", "expected one argument"),
+    QT_TRANSLATE_NOOP("argparse", "expected at most one argument"),
+    QT_TRANSLATE_NOOP("argparse", "expected at least one argument"),
+    QT_TRANSLATE_NOOP("argparse", "expected %s argument"),
+    QT_TRANSLATE_NOOP("argparse", "expected %s arguments"),
+    QT_TRANSLATE_NOOP("argparse", "invalid %(type)s value: %(value)r"),
+    QT_TRANSLATE_NOOP("argparse", "ambiguous option: %(option)s could match %(matches)s"),
+    QT_TRANSLATE_NOOP("argparse", "ignored explicit argument %r"),
+    QT_TRANSLATE_NOOP("argparse", "not allowed with argument %s"),
+    QT_TRANSLATE_NOOP("argparse", "one of the arguments %s is required"),
+    QT_TRANSLATE_NOOP("argparse", "unexpected option string: %s"),
+)
+
+
+def _argparse_text(text: str) -> str:
+    return translate("argparse", text)
+
+
+def _argparse_plural(singular: str, plural: str, n: int) -> str:
+    return translate("argparse", singular if n == 1 else plural)
+
+
+class _UsageError(Exception):
+    """A mistake on the command line, raised instead of exiting so that it can be said again
+    in the person's language (the language is only loaded when there is something to say)."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake in one line, like every other error."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
+        raise _UsageError(f"{self.prog}: {message} " + translate("cli", "(see --help)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="companion",
-        description="Call Companion: what kind of call this is, and one click to log it.",
+        description=translate("cli", "Call Companion: what kind of call this is, and one click to log it."),
     )
     _global_options(parser, default=None)
     # the global options work after the command too (`companion lookup 8499… --region RU`):
@@ -53,39 +99,59 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], **kwargs)
 
-    p = command("lookup", help="show the card for a number (writes nothing)")
+    p = command("lookup", help=translate("cli", "show the card for a number (writes nothing)"))
     p.add_argument("number")
-    p.add_argument("--direction", default="in", help="in (ringing) or out (dialling); default in")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--direction", default="in", help=translate("cli", "in (ringing) or out (dialling); default in")
+    )
+    p.add_argument("--json", action="store_true", help=translate("cli", "print one JSON object"))
 
-    p = command("log", help="record a complete call with its outcome")
+    p = command("log", help=translate("cli", "record a complete call with its outcome"))
     p.add_argument("number")
-    p.add_argument("--direction", required=True, help="in or out")
+    p.add_argument("--direction", required=True, help=translate("cli", "in or out"))
     p.add_argument("--outcome", required=True, help=", ".join(o.value for o in Outcome))
     p.add_argument("--note", default="")
-    p.add_argument("--at", help="when the call was (ISO 8601; default now)")
-    p.add_argument("--callback-at", help="with --outcome callback: when to call back (ISO 8601)")
-    p.add_argument("--promise", default="", help="with --outcome callback: what was promised")
-    p.add_argument("--kind", help="override the kind of call (e.g. referral)")
-    p.add_argument("--referred-by", help="who recommended us (makes the caller a referral)")
+    p.add_argument("--at", help=translate("cli", "when the call was (ISO 8601; default now)"))
+    p.add_argument(
+        "--callback-at", help=translate("cli", "with --outcome callback: when to call back (ISO 8601)")
+    )
+    p.add_argument(
+        "--promise", default="", help=translate("cli", "with --outcome callback: what was promised")
+    )
+    p.add_argument("--kind", help=translate("cli", "override the kind of call (e.g. referral)"))
+    p.add_argument("--referred-by", help=translate("cli", "who recommended us (makes the caller a referral)"))
     p.add_argument("--json", action="store_true")
 
-    for name, text in (("incoming", "the number is ringing in"), ("outgoing", "the number is being dialled")):
-        p = command(name, help=f"{text} (softphone hook): the card in the window")
+    for name, text in (
+        ("incoming", translate("cli", "the number is ringing in (softphone hook): the card in the window")),
+        (
+            "outgoing",
+            translate("cli", "the number is being dialled (softphone hook): the card in the window"),
+        ),
+    ):
+        p = command(name, help=text)
         p.add_argument("number", nargs="?", default="")
-        p.add_argument("--name", default="", help="the caller's display name, if the softphone gives one")
         p.add_argument(
-            "--from-linphone", action="store_true", help="take the caller from Linphone's command (its hook)"
+            "--name",
+            default="",
+            help=translate("cli", "the caller's display name, if the softphone gives one"),
         )
         p.add_argument(
-            "--json", action="store_true", help="record the call and print its card here, not in the window"
+            "--from-linphone",
+            action="store_true",
+            help=translate("cli", "take the caller from Linphone's command (its hook)"),
+        )
+        p.add_argument(
+            "--json",
+            action="store_true",
+            help=translate("cli", "record the call and print its card here, not in the window"),
         )
 
-    p = command("answered", help="the call was answered (softphone hook)")
+    p = command("answered", help=translate("cli", "the call was answered (softphone hook)"))
     p.add_argument("number", nargs="?", default="")
     p.add_argument("--name", default="", help=argparse.SUPPRESS)
 
-    p = command("ended", help="the call ended (records its duration)")
+    p = command("ended", help=translate("cli", "the call ended (records its duration)"))
     p.add_argument("number", nargs="?", default=None)
     p.add_argument("--name", default="", help=argparse.SUPPRESS)
 
@@ -97,52 +163,96 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("places-cache")
     p.add_argument("file")
 
-    p = command("callbacks", help="open callbacks, overdue first")
-    p.add_argument("--due", action="store_true", help="only those due now or overdue")
+    p = command("callbacks", help=translate("cli", "open callbacks, overdue first"))
+    p.add_argument("--due", action="store_true", help=translate("cli", "only those due now or overdue"))
     p.add_argument("--json", action="store_true")
 
-    p = command("import", help="import contacts (CSV, Excel, vCard) or a call history from a file")
+    p = command(
+        "import", help=translate("cli", "import contacts (CSV, Excel, vCard) or a call history from a file")
+    )
     p.add_argument("file")
     p.add_argument(
         "--format",
         choices=("csv", "xlsx", "vcard", "calls"),
         default=None,
-        help="what the file is (default: read from its contents)",
+        help=translate("cli", "what the file is (default: read from its contents)"),
     )
     p.add_argument(
         "--familiarity",
         choices=("personal", "company", "none"),
         default="company",
-        help="how well people in the file know you, where a row does not say (default company)",
+        help=translate(
+            "cli", "how well people in the file know you, where a row does not say (default company)"
+        ),
     )
-    p.add_argument("--map", help="FIELD=COLUMN,… for columns with other names (e.g. phone=Tel)")
+    p.add_argument(
+        "--map", help=translate("cli", "FIELD=COLUMN,… for columns with other names (e.g. phone=Tel)")
+    )
     p.add_argument("--json", action="store_true")
 
-    p = command("export", help="export calls or contacts to CSV (contacts to vCard: a FILE ending in .vcf)")
+    p = command(
+        "export",
+        help=translate("cli", "export calls or contacts to CSV (contacts to vCard: a FILE ending in .vcf)"),
+    )
     p.add_argument("what", choices=("calls", "contacts"))
     p.add_argument("file")
 
     p = command(
         "demo",
-        help="open the demo database (created with sample people and calls if none exists)",
+        help=translate("cli", "open the demo database (created with sample people and calls if none exists)"),
     )
-    p.add_argument("--print", action="store_true", help="print a card of every kind instead of the window")
+    p.add_argument(
+        "--print",
+        action="store_true",
+        help=translate("cli", "print a card of every kind instead of the window"),
+    )
 
-    command("status", help="what is in the database, and the calls still to log")
+    command("status", help=translate("cli", "what is in the database, and the calls still to log"))
 
-    p = command("db", help="back up the database to FILE, or restore it from a backup FILE")
-    p.add_argument("action", choices=("backup", "restore"), help="backup or restore")
+    p = command("db", help=translate("cli", "back up the database to FILE, or restore it from a backup FILE"))
+    p.add_argument("action", choices=("backup", "restore"), help=translate("cli", "backup or restore"))
     p.add_argument("file")
     return parser
 
 
+def _language(argv: Sequence[str], settings: Settings) -> str:
+    """The language asked for on the command line (``--lang ru``, ``--lang=ru``), else the
+    settings', else the OS's: read by hand, because it is needed before argparse speaks."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in i18n.LANGUAGES:
+            return value
+    return settings.resolved().lang
+
+
+def _speak(lang: str) -> bool:
+    """Install ``lang`` for the command line's own words too; False for English or none."""
+    if lang == "en" or not i18n.install(lang):
+        return False
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_plural  # type: ignore[attr-defined]
+    return True
+
+
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
-        "--db", default=default, help="database file or URL (default: $COMPANION_DB, then the data folder)"
+        "--db",
+        default=default,
+        help=translate("cli", "database file or URL (default: $COMPANION_DB, then the data folder)"),
     )
-    parser.add_argument("--region", default=default, help="default region for national numbers, e.g. RU, US")
-    parser.add_argument("--rep", default=default, help="your name as the rep (default: the OS user name)")
-    parser.add_argument("--lang", default=default, choices=i18n.LANGUAGES, help="language of the output")
+    parser.add_argument(
+        "--region", default=default, help=translate("cli", "default region for national numbers, e.g. RU, US")
+    )
+    parser.add_argument(
+        "--rep", default=default, help=translate("cli", "your name as the rep (default: the OS user name)")
+    )
+    parser.add_argument(
+        "--lang", default=default, choices=i18n.LANGUAGES, help=translate("cli", "language of the output")
+    )
 
 
 def main(
@@ -158,11 +268,22 @@ def main(
     out = out or sys.stdout
     args_list = list(sys.argv[1:] if argv is None else argv)
     url_args = _url_as_command(args_list)
-    parser = build_parser()
-    args = parser.parse_args(url_args)
+    settings = load_settings()
+    if any(a in ("-h", "--help") for a in url_args):  # help is read: say it in the person's language
+        _speak(_language(url_args, settings))
+    try:
+        args = build_parser().parse_args(url_args)
+    except _UsageError as first:
+        message = str(first)
+        if _speak(_language(url_args, settings)):
+            try:
+                build_parser().parse_args(url_args)
+            except _UsageError as again:
+                message = str(again)
+        print(message, file=sys.stderr)
+        return EXIT_BAD_INPUT
     args.link = url_args != args_list
     args.alone = alone
-    settings = load_settings()
     overrides = {k: v for k, v in (("region", args.region), ("rep", args.rep), ("lang", args.lang)) if v}
     settings = Settings(**{**settings.__dict__, **overrides}).resolved()
     if args.region and not _known_region(args.region):

@@ -511,10 +511,14 @@ def place(number: Number, lang: str = "en") -> str | None:
         return None
     from phonenumbers import geocoder
 
-    text = geocoder.description_for_number(number.pn, lang) or geocoder.country_name_for_number(
-        number.pn, lang
-    )
-    return text or None
+    text = geocoder.description_for_number(number.pn, lang)
+    country = geocoder.country_name_for_number(number.pn, lang)
+    # the tables name most places abroad in English only (the geocoder falls back to it): the
+    # country in the person's language first, then the town as the tables spell it
+    english = lang != "en" and text and text == geocoder.description_for_number(number.pn, "en")
+    if english and country and text != country:
+        return f"{country}, {text}"
+    return text or country or None
 
 
 def warm_up(region: str, lang: str = "en") -> None:

@@ -637,3 +637,36 @@ def test_callbacks_show_the_persons_own_time_when_it_differs(monkeypatch: pytest
     finally:
         monkeypatch.delenv("TZ")
         system_time.tzset()
+
+
+# --- the command line in Russian --------------------------------------------------------------
+
+
+def test_help_is_in_the_language_asked_for(run: Run) -> None:
+    text = ok(run("--lang", "ru", "log", "--help"))
+    assert text.startswith("использование: companion log")
+    assert "показать эту справку и выйти" in text
+    assert "когда был звонок (ISO 8601; по умолчанию сейчас)" in text
+    assert "show this help" not in text and "positional arguments" not in text
+
+
+def test_help_follows_the_settings_language(run: Run, settings_file: Path) -> None:
+    settings_file.write_text(json.dumps({"region": "RU", "lang": "ru"}), encoding="utf-8")
+    assert "показать карточку номера (ничего не записывает)" in ok(run("--help"))
+    assert "show the card for a number" in ok(run("--help", "--lang", "en"))
+
+
+def test_a_usage_mistake_is_said_in_russian_in_one_line(run: Run) -> None:
+    line = refused(run("log", "+74993224685", "--outcome", "talked", "--lang=ru"))
+    assert line == "companion log: не хватает обязательных аргументов: --direction (см. --help)"
+    line = refused(run("--lang", "ru", "frobnicate"))
+    assert line.startswith("companion: аргумент COMMAND: нет такого варианта: 'frobnicate'")
+    assert refused(run("lookup")) == (
+        "companion lookup: the following arguments are required: number (see --help)"
+    )
+
+
+def test_a_number_that_looks_like_lang_is_not_read_as_the_language(run: Run) -> None:
+    # `--` ends the options: what follows is the caller, even when it is "--lang"
+    card = ok_json(run("lookup", "--json", "--", "--lang"))
+    assert card["number"]["valid"] is False

@@ -814,3 +814,11 @@ def test_the_short_way_for_plain_numbers_reads_what_the_long_way_reads(text: str
     short, long = parse(text, region), parse("\u200b" + text, region)
     fields = ("shape", "key", "valid", "e164", "international", "national", "human", "extension", "region")
     assert [getattr(short, f) for f in fields] == [getattr(long, f) for f in fields]
+
+
+def test_a_place_abroad_named_only_in_english_gets_its_country_in_russian() -> None:
+    berlin = parse("+49 30 123456", "RU")
+    assert place(berlin) == "Berlin"
+    assert place(berlin, "ru") == "Германия, Berlin"
+    assert place(parse("+1 212 555 0123", "RU"), "ru") == "Соединенные Штаты, New York, NY"
+    assert place(parse("+7 7172 123456", "RU"), "ru") == "Астана"  # named in Russian: as it is

@@ -1918,6 +1918,86 @@ became a deal</source>
         </message>
     </context>
     <context>
+        <name>argparse</name>
+        <message>
+            <source>usage: </source>
+            <extracomment>commands that only read: they never create a database file argparse's own words (usage, headings, its error messages), in the context lupdate files them under; argparse looks them up through its module's ``_``/``ngettext`` at the time it speaks</extracomment>
+            <translation>использование: </translation>
+        </message>
+        <message>
+            <source>positional arguments</source>
+            <translation>позиционные аргументы</translation>
+        </message>
+        <message>
+            <source>options</source>
+            <translation>параметры</translation>
+        </message>
+        <message>
+            <source>show this help message and exit</source>
+            <translation>показать эту справку и выйти</translation>
+        </message>
+        <message>
+            <source>the following arguments are required: %s</source>
+            <translation>не хватает обязательных аргументов: %s</translation>
+        </message>
+        <message>
+            <source>unrecognized arguments: %s</source>
+            <translation>непонятные аргументы: %s</translation>
+        </message>
+        <message>
+            <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+            <translation>нет такого варианта: %(value)r (есть: %(choices)s)</translation>
+        </message>
+        <message>
+            <source>argument %(argument_name)s: %(message)s</source>
+            <translation>аргумент %(argument_name)s: %(message)s</translation>
+        </message>
+        <message>
+            <source>expected one argument</source>
+            <translation>нужно одно значение</translation>
+        </message>
+        <message>
+            <source>expected at most one argument</source>
+            <translation>можно не больше одного значения</translation>
+        </message>
+        <message>
+            <source>expected at least one argument</source>
+            <translation>нужно хотя бы одно значение</translation>
+        </message>
+        <message>
+            <source>expected %s argument</source>
+            <translation>нужно значений: %s</translation>
+        </message>
+        <message>
+            <source>expected %s arguments</source>
+            <translation>нужно значений: %s</translation>
+        </message>
+        <message>
+            <source>invalid %(type)s value: %(value)r</source>
+            <translation>неверное значение (%(type)s): %(value)r</translation>
+        </message>
+        <message>
+            <source>ambiguous option: %(option)s could match %(matches)s</source>
+            <translation>неоднозначный параметр %(option)s: подходят %(matches)s</translation>
+        </message>
+        <message>
+            <source>ignored explicit argument %r</source>
+            <translation>лишнее значение %r</translation>
+        </message>
+        <message>
+            <source>not allowed with argument %s</source>
+            <translation>нельзя вместе с %s</translation>
+        </message>
+        <message>
+            <source>one of the arguments %s is required</source>
+            <translation>нужен один из аргументов %s</translation>
+        </message>
+        <message>
+            <source>unexpected option string: %s</source>
+            <translation>неожиданный параметр: %s</translation>
+        </message>
+    </context>
+    <context>
         <name>backups</name>
         <message>
             <source>{file} is a folder; name the backup file.</source>
@@ -2043,8 +2123,147 @@ became a deal</source>
     <context>
         <name>cli</name>
         <message>
+            <source>(see --help)</source>
+            <translation>(см. --help)</translation>
+        </message>
+        <message>
+            <source>Call Companion: what kind of call this is, and one click to log it.</source>
+            <translation>Call Companion: что это за звонок, и его итог одним щелчком.</translation>
+        </message>
+        <message>
+            <source>show the card for a number (writes nothing)</source>
+            <translation>показать карточку номера (ничего не записывает)</translation>
+        </message>
+        <message>
+            <source>in (ringing) or out (dialling); default in</source>
+            <translation>in — входящий, out — исходящий; по умолчанию in</translation>
+        </message>
+        <message>
+            <source>print one JSON object</source>
+            <translation>вывести один объект JSON</translation>
+        </message>
+        <message>
+            <source>record a complete call with its outcome</source>
+            <translation>записать завершённый звонок с его итогом</translation>
+        </message>
+        <message>
+            <source>in or out</source>
+            <translation>in (входящий) или out (исходящий)</translation>
+        </message>
+        <message>
+            <source>when the call was (ISO 8601; default now)</source>
+            <translation>когда был звонок (ISO 8601; по умолчанию сейчас)</translation>
+        </message>
+        <message>
+            <source>with --outcome callback: when to call back (ISO 8601)</source>
+            <translation>с --outcome callback: когда перезвонить (ISO 8601)</translation>
+        </message>
+        <message>
+            <source>with --outcome callback: what was promised</source>
+            <translation>с --outcome callback: что вы пообещали</translation>
+        </message>
+        <message>
+            <source>override the kind of call (e.g. referral)</source>
+            <translation>задать тип звонка вручную (например, referral — по рекомендации)</translation>
+        </message>
+        <message>
+            <source>who recommended us (makes the caller a referral)</source>
+            <translation>кто нас порекомендовал (звонок станет звонком по рекомендации)</translation>
+        </message>
+        <message>
+            <source>the number is ringing in (softphone hook): the card in the window</source>
+            <translation>звонит этот номер (для софтфона): карточка в окне</translation>
+        </message>
+        <message>
+            <source>the number is being dialled (softphone hook): the card in the window</source>
+            <translation>вы набираете этот номер (для софтфона): карточка в окне</translation>
+        </message>
+        <message>
+            <source>the caller's display name, if the softphone gives one</source>
+            <translation>имя звонящего, если софтфон его передаёт</translation>
+        </message>
+        <message>
+            <source>take the caller from Linphone's command (its hook)</source>
+            <translation>взять звонящего из команды Linphone (его хук)</translation>
+        </message>
+        <message>
+            <source>record the call and print its card here, not in the window</source>
+            <translation>записать звонок и вывести карточку здесь, а не в окне</translation>
+        </message>
+        <message>
+            <source>the call was answered (softphone hook)</source>
+            <translation>на звонок ответили (для софтфона)</translation>
+        </message>
+        <message>
+            <source>the call ended (records its duration)</source>
+            <translation>звонок закончился (записывает длительность)</translation>
+        </message>
+        <message>
+            <source>open callbacks, overdue first</source>
+            <translation>обещанные перезвоны, просроченные первыми</translation>
+        </message>
+        <message>
+            <source>only those due now or overdue</source>
+            <translation>только те, срок которых наступил или прошёл</translation>
+        </message>
+        <message>
+            <source>import contacts (CSV, Excel, vCard) or a call history from a file</source>
+            <translation>импорт контактов (CSV, Excel, vCard) или истории звонков из файла</translation>
+        </message>
+        <message>
+            <source>what the file is (default: read from its contents)</source>
+            <translation>что это за файл (по умолчанию определяется по содержимому)</translation>
+        </message>
+        <message>
+            <source>how well people in the file know you, where a row does not say (default company)</source>
+            <translation>насколько люди из файла вас знают, если в строке не указано (по умолчанию company — знают компанию)</translation>
+        </message>
+        <message>
+            <source>FIELD=COLUMN,… for columns with other names (e.g. phone=Tel)</source>
+            <translation>ПОЛЕ=СТОЛБЕЦ,… для столбцов с другими названиями (например, phone=Тел)</translation>
+        </message>
+        <message>
+            <source>export calls or contacts to CSV (contacts to vCard: a FILE ending in .vcf)</source>
+            <translation>экспорт звонков или контактов в CSV (контакты в vCard — если ФАЙЛ оканчивается на .vcf)</translation>
+        </message>
+        <message>
+            <source>open the demo database (created with sample people and calls if none exists)</source>
+            <translation>открыть демонстрационную базу (если её нет, она создаётся с примерами людей и звонков)</translation>
+        </message>
+        <message>
+            <source>print a card of every kind instead of the window</source>
+            <translation>вывести по карточке каждого типа вместо окна</translation>
+        </message>
+        <message>
+            <source>what is in the database, and the calls still to log</source>
+            <translation>что есть в базе и какие звонки ещё не отмечены</translation>
+        </message>
+        <message>
+            <source>back up the database to FILE, or restore it from a backup FILE</source>
+            <translation>сделать резервную копию базы в ФАЙЛ или восстановить её из ФАЙЛА</translation>
+        </message>
+        <message>
+            <source>backup or restore</source>
+            <translation>backup — копия, restore — восстановление</translation>
+        </message>
+        <message>
+            <source>database file or URL (default: $COMPANION_DB, then the data folder)</source>
+            <translation>файл базы или URL (по умолчанию $COMPANION_DB, затем папка данных)</translation>
+        </message>
+        <message>
+            <source>default region for national numbers, e.g. RU, US</source>
+            <translation>регион для номеров без кода страны, например RU, US</translation>
+        </message>
+        <message>
+            <source>your name as the rep (default: the OS user name)</source>
+            <translation>ваше имя как менеджера (по умолчанию имя пользователя в системе)</translation>
+        </message>
+        <message>
+            <source>language of the output</source>
+            <translation>язык вывода</translation>
+        </message>
+        <message>
             <source>Unknown region {code}: use a two-letter country code such as RU or US.</source>
-            <extracomment>commands that only read: they never create a database file</extracomment>
             <translation>Неизвестный регион {code}: укажите двухбуквенный код страны, например RU или US.</translation>
         </message>
         <message>
