@@ -7,19 +7,36 @@ from __future__ import annotations
 from datetime import timedelta
 
 from companion.desk import Desk
+from companion.i18n import translator
 from companion.importers import ImportReport, Row
 from companion.importers.apply import apply_rows
-from companion.method import Direction
+from companion.method import QT_TRANSLATE_NOOP, Direction
 from companion.store.models import Contact
 
-COLLEAGUE = "Anna"
+COLLEAGUE = QT_TRANSLATE_NOOP("demo", "Marina")  # the rep's colleague
 
 CONTACTS = (
     # name, phone, company, status, familiarity, referred_by, notes
-    ("Ирина Соколова", "+7 495 123-45-67", "ООО «Вектор»", "client", "personal", "", "Buys every quarter"),
+    (
+        "Ирина Соколова",
+        "+7 495 123-45-67",
+        "ООО «Вектор»",
+        "client",
+        "personal",
+        "",
+        QT_TRANSLATE_NOOP("demo", "Buys every quarter"),
+    ),
     ("Michael Brown", "+1 212 555 0143", "Brown & Sons Logistics", "person", "company", "", ""),
     ("Олег Кузнецов", "+7 812 555 12 34", "Балтик Трейд", "person", "none", "Ирина Соколова", ""),
-    ("Анна Белова", "+7 343 210 55 66", "Стройснаб-Урал", "person", "none", "", "From the trade-fair list"),
+    (
+        "Анна Белова",
+        "+7 343 210 55 66",
+        "Стройснаб-Урал",
+        "person",
+        "none",
+        "",
+        QT_TRANSLATE_NOOP("demo", "From the trade-fair list"),
+    ),
     ("Евгений", "+7 499 322-46-85", "", "person", "none", "", ""),
     ("Peter Schmidt", "+49 30 901820", "Schmidt GmbH", "person", "company", "", ""),
     ("Дмитрий Орлов", "+7 383 212 34 56", "Сибирь-Агро", "person", "none", "", ""),
@@ -44,6 +61,7 @@ def fill_demo(desk: Desk) -> int:
     """Add the demo contacts and calls; returns how many contacts, 0 if any existed."""
     if Contact.select().exists():
         return 0
+    translate = translator(desk.settings.lang)  # the sample notes in the rep's language
     rows = [
         Row(
             line=i + 1,
@@ -53,7 +71,7 @@ def fill_demo(desk: Desk) -> int:
             status=status,
             familiarity=familiarity,
             referred_by=referred_by,
-            notes=notes,
+            notes=translate("demo", notes) if notes else "",
         )
         for i, (name, phone, company, status, familiarity, referred_by, notes) in enumerate(CONTACTS)
     ]
@@ -63,14 +81,24 @@ def fill_demo(desk: Desk) -> int:
     now = desk.clock()
     day = timedelta(days=1)
     me = desk
-    colleague = Desk(desk.settings.__class__(**{**desk.settings.__dict__, "rep": COLLEAGUE}), desk.clock)
+    colleague = Desk(
+        desk.settings.__class__(**{**desk.settings.__dict__, "rep": translate("demo", COLLEAGUE)}), desk.clock
+    )
     # The rep's own client: two calls, the last a deal.
-    me.log("+7 495 123-45-67", "out", "talked", at=now - 6 * day, note="Discussed the spring order")
     me.log(
-        "+7 495 123-45-67", "in", "deal", at=now - 2 * day - timedelta(hours=3), note="50 units, invoice sent"
+        "+7 495 123-45-67", "out", "talked", at=now - 6 * day, note=translate("demo", "Discussed the spring order")
+    )
+    me.log(
+        "+7 495 123-45-67",
+        "in",
+        "deal",
+        at=now - 2 * day - timedelta(hours=3),
+        note=translate("demo", "50 units, invoice sent"),
     )
     # A colleague talked to Michael; he is warm for us.
-    colleague.log("+1 212 555 0143", "out", "interested", at=now - 4 * day, note="Wants a quote for Q1")
+    colleague.log(
+        "+1 212 555 0143", "out", "interested", at=now - 4 * day, note=translate("demo", "Wants a quote for Q1")
+    )
     # Cold list: one unanswered try by us.
     me.log("+7 343 210 55 66", "out", "no_answer", at=now - 1 * day - timedelta(hours=2))
     # The chapter's caller: waited 40 minutes, we promised to call back with the price.
@@ -80,14 +108,20 @@ def fill_demo(desk: Desk) -> int:
         "callback",
         at=now - timedelta(minutes=50),
         callback_at=now - timedelta(minutes=40),
-        promise="the price for 50 units, as promised",
-        note="Waited 40 minutes to get through",
+        promise=translate("demo", "the price for 50 units, as promised"),
+        note=translate("demo", "Waited 40 minutes to get through"),
     )
     # A number that was not who we thought.
     me.log("+7 916 555-01-23", "out", "wrong_number", at=now - 3 * day)
     # Sarah: talked twice; not interested lately.
     colleague.log("+1 646 555 0199", "in", "talked", at=now - 5 * day)
-    me.log("+1 646 555 0199", "out", "not_interested", at=now - 1 * day, note="Budget frozen until March")
+    me.log(
+        "+1 646 555 0199",
+        "out",
+        "not_interested",
+        at=now - 1 * day,
+        note=translate("demo", "Budget frozen until March"),
+    )
     # A call that rang today and was never logged (it waits in the to-log list).
     missed = me.begin_call("+7 921 765 43 21", "in")
     del missed

@@ -14,6 +14,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ LANGUAGES = ("en", "ru")
 
 _translate: Any = None
 _keep: list[Any] = []
+_keep_alone: list[Any] = []
 
 
 def source_file(lang: str) -> Path:
@@ -94,6 +96,23 @@ def install(lang: str) -> bool:
         _keep.append(qt)
     _translate = QCoreApplication.translate
     return True
+
+
+def translator(lang: str) -> Callable[[str, str], str]:
+    """``translate`` for ``lang`` without installing it: for words written before the window's
+    application exists (the demo data), when a Qt application must not be made yet."""
+    if lang == "en" or lang not in LANGUAGES:
+        return lambda context, text: text
+    qm = compiled_file(lang)
+    if qm is None:
+        return lambda context, text: text
+    from PySide6.QtCore import QTranslator
+
+    loaded = QTranslator()
+    if not loaded.load(str(qm)):
+        return lambda context, text: text
+    _keep_alone.append(loaded)
+    return lambda context, text: loaded.translate(context, text) or text
 
 
 def translate(context: str, text: str) -> str:

@@ -670,3 +670,12 @@ def test_a_number_that_looks_like_lang_is_not_read_as_the_language(run: Run) -> 
     # `--` ends the options: what follows is the caller, even when it is "--lang"
     card = ok_json(run("lookup", "--json", "--", "--lang"))
     assert card["number"]["valid"] is False
+
+
+def test_the_demo_is_written_in_the_language_of_the_person(run: Run, tmp_path: Path) -> None:
+    russian = ok(run("--lang", "ru", "--db", str(tmp_path / "ru.sqlite3"), "demo", "--print"))
+    assert "Создана демобаза" in russian
+    assert "Обсудили весенний заказ" in russian and "коллега Марина" in russian
+    assert "Discussed" not in russian and "Marina" not in russian
+    english = ok(run("--lang", "en", "--db", str(tmp_path / "en.sqlite3"), "demo", "--print"))
+    assert "Discussed the spring order" in english and "Обсудили" not in english
