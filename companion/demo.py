@@ -86,7 +86,11 @@ def fill_demo(desk: Desk) -> int:
     )
     # The rep's own client: two calls, the last a deal.
     me.log(
-        "+7 495 123-45-67", "out", "talked", at=now - 6 * day, note=translate("demo", "Discussed the spring order")
+        "+7 495 123-45-67",
+        "out",
+        "talked",
+        at=now - 6 * day,
+        note=translate("demo", "Discussed the spring order"),
     )
     me.log(
         "+7 495 123-45-67",
@@ -97,7 +101,11 @@ def fill_demo(desk: Desk) -> int:
     )
     # A colleague talked to Michael; he is warm for us.
     colleague.log(
-        "+1 212 555 0143", "out", "interested", at=now - 4 * day, note=translate("demo", "Wants a quote for Q1")
+        "+1 212 555 0143",
+        "out",
+        "interested",
+        at=now - 4 * day,
+        note=translate("demo", "Wants a quote for Q1"),
     )
     # Cold list: one unanswered try by us.
     me.log("+7 343 210 55 66", "out", "no_answer", at=now - 1 * day - timedelta(hours=2))

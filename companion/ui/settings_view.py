@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.config import Settings
-from companion.integrations import autostart, dial
+from companion.integrations import autostart, dial, url_handlers
 from companion.ui.softphone_settings import SoftphoneSettings
 from companion.ui.style import ok_colour, warning_colour
 
@@ -106,8 +106,24 @@ class SettingsView(QWidget):
         self.pinned.setAccessibleName(self.pinned.text())
         self.autostart = QCheckBox(self.tr("Start when I log in"))
         self.autostart.setAccessibleName(self.autostart.text())
-        for box in (self.on_top_calls, self.pinned, self.autostart):
+        self.phone_links = QCheckBox(self.tr("Use Call Companion for phone links (tel:, callto:, sip:)"))
+        self.phone_links.setAccessibleName(self.phone_links.text())
+        self.phone_links.setToolTip(
+            self.tr(
+                "A phone number clicked in a browser, an e-mail or a CRM opens its card here (for you only)."
+            )
+        )
+        for box in (self.on_top_calls, self.pinned, self.autostart, self.phone_links):
             layout.addWidget(box)
+        # Windows 10/11 let only the person pick the default app: this opens the page for it
+        self.os_settings = QPushButton(self.tr("Open Default apps…"))
+        self.os_settings.setAccessibleName(self.tr("Open the Windows settings for default apps"))
+        self.os_settings.clicked.connect(url_handlers.open_os_settings)
+        self.os_settings.hide()
+        os_row = QHBoxLayout()
+        os_row.addWidget(self.os_settings)
+        os_row.addStretch(1)
+        layout.addLayout(os_row)
 
         self.softphone = SoftphoneSettings(settings)
         self.softphone.said.connect(self._said)
@@ -145,6 +161,10 @@ class SettingsView(QWidget):
             self.autostart.setChecked(autostart.is_enabled())
         except OSError:
             self.autostart.setEnabled(False)
+        try:
+            self.phone_links.setChecked(url_handlers.is_registered())
+        except OSError:
+            self.phone_links.setEnabled(False)
 
     def current(self) -> Settings:
         def hhmm(value: QTime) -> str:
@@ -183,6 +203,11 @@ class SettingsView(QWidget):
                 self.tr("Could not change start-up: {why}").format(why=exc.strerror or exc), warning_colour()
             )
             return
+        try:
+            links_note = self._apply_phone_links()
+        except OSError as exc:
+            self._say(str(exc), warning_colour())
+            return
         language_changed = new.lang != self.settings.lang
         self.settings = new
         self._problem = False
@@ -192,7 +217,27 @@ class SettingsView(QWidget):
         text = self.tr("Saved.")
         if language_changed:
             text += " " + self.tr("The new language applies when you restart Call Companion.")
+        if links_note:
+            self._say(text + " " + links_note, warning_colour())
+            return
         self._say(text, ok_colour())
+
+    def _apply_phone_links(self) -> str | None:
+        """Register or unregister the app for phone links as the box says; the OS's further
+        step for the person, if it wants one (Windows with another app chosen)."""
+        self.os_settings.hide()
+        if not self.phone_links.isEnabled():
+            return None
+        wanted = self.phone_links.isChecked()
+        if wanted == url_handlers.is_registered():
+            return None
+        if not wanted:
+            url_handlers.unregister()
+            return None
+        note = url_handlers.register()
+        if note:
+            self.os_settings.show()
+        return note
 
     def show_problem(self, text: str) -> None:
         self._problem = True

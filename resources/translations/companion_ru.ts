@@ -1596,6 +1596,22 @@ You can also type or paste a number above.</source>
             <translation>Запускать при входе в систему</translation>
         </message>
         <message>
+            <source>Use Call Companion for phone links (tel:, callto:, sip:)</source>
+            <translation>Открывать ссылки на телефоны в Call Companion (tel:, callto:, sip:)</translation>
+        </message>
+        <message>
+            <source>A phone number clicked in a browser, an e-mail or a CRM opens its card here (for you only).</source>
+            <translation>Номер, по которому вы щёлкнули в браузере, письме или CRM, откроется здесь своей карточкой (только для вас).</translation>
+        </message>
+        <message>
+            <source>Open Default apps…</source>
+            <translation>Открыть «Приложения по умолчанию»…</translation>
+        </message>
+        <message>
+            <source>Open the Windows settings for default apps</source>
+            <translation>Открыть параметры Windows для приложений по умолчанию</translation>
+        </message>
+        <message>
             <source>Save settings</source>
             <translation>Сохранить настройки</translation>
         </message>
@@ -2381,6 +2397,46 @@ became a deal</source>
         <message>
             <source>{flag}: {text!r} is not a date and time like 2026-11-28T15:30.</source>
             <translation>{flag}: {text!r} — не дата и время вида 2026-11-28T15:30.</translation>
+        </message>
+    </context>
+    <context>
+        <name>demo</name>
+        <message>
+            <source>Marina</source>
+            <translation>Марина</translation>
+        </message>
+        <message>
+            <source>Buys every quarter</source>
+            <translation>Закупает каждый квартал</translation>
+        </message>
+        <message>
+            <source>From the trade-fair list</source>
+            <translation>Из списка с выставки</translation>
+        </message>
+        <message>
+            <source>Discussed the spring order</source>
+            <extracomment>(number, direction): a card of every kind, for ``companion demo --show``</extracomment>
+            <translation>Обсудили весенний заказ</translation>
+        </message>
+        <message>
+            <source>50 units, invoice sent</source>
+            <translation>50 штук, счёт отправлен</translation>
+        </message>
+        <message>
+            <source>Wants a quote for Q1</source>
+            <translation>Ждёт коммерческое предложение на I квартал</translation>
+        </message>
+        <message>
+            <source>the price for 50 units, as promised</source>
+            <translation>цену на 50 штук, как обещали</translation>
+        </message>
+        <message>
+            <source>Waited 40 minutes to get through</source>
+            <translation>Дозванивался 40 минут</translation>
+        </message>
+        <message>
+            <source>Budget frozen until March</source>
+            <translation>Бюджет заморожен до марта</translation>
         </message>
     </context>
     <context>
@@ -3170,6 +3226,35 @@ became a deal</source>
         <message>
             <source>In the softphone's setting for running a program on a call, paste the command and put its placeholder for the caller's number at the end.</source>
             <translation>В настройке софтфона, которая запускает программу при звонке, вставьте команду и поставьте в конце обозначение номера звонящего, принятое в вашем софтфоне.</translation>
+        </message>
+    </context>
+    <context>
+        <name>url_handlers</name>
+        <message>
+            <source>Windows has another app chosen for phone links, and only you can change that: in Settings, Default apps, open Call Companion and choose it for TEL, CALLTO and SIP.</source>
+            <extracomment>``launch.URL_SCHEMES`` also reads ``sips:`` links (with their colons); these are the ones we claim what register() found and wrote in each scheme key: ``&lt;scheme&gt;`` (ours), ``&lt;scheme&gt;.previous`` the same identifier as the LaunchAgent's label (``autostart.LABEL``) macOS's own handler of ``tel:`` links, given them back on unregister</extracomment>
+            <translation>Для ссылок на телефоны в Windows выбрано другое приложение, и изменить это можете только вы: в «Параметрах» откройте «Приложения по умолчанию», затем Call Companion, и выберите его для TEL, CALLTO и SIP.</translation>
+        </message>
+        <message>
+            <source>Windows did not save the settings for phone links: {reason}</source>
+            <translation>Windows не сохранила настройки ссылок на телефоны: {reason}</translation>
+        </message>
+        <message>
+            <source>Could not save the settings for phone links in {path}: {reason}</source>
+            <extracomment>characters that make the Desktop Entry spec's Exec rules ask for a quoted argument</extracomment>
+            <translation>Не удалось сохранить настройки ссылок на телефоны в {path}: {reason}</translation>
+        </message>
+        <message>
+            <source>macOS's Launch Services could not be reached: {reason}</source>
+            <translation>Не удалось обратиться к службе Launch Services macOS: {reason}</translation>
+        </message>
+        <message>
+            <source>On macOS phone links can open only the installed Call Companion app, not a copy started from Python. Install the app from its disk image and turn this on there.</source>
+            <translation>В macOS ссылки на телефоны может открывать только установленное приложение Call Companion, а не копия, запущенная из Python. Установите приложение с его образа диска и включите это там.</translation>
+        </message>
+        <message>
+            <source>macOS did not make Call Companion the app for {scheme}: links (error {code}).</source>
+            <translation>macOS не назначила Call Companion приложением для ссылок {scheme}: (ошибка {code}).</translation>
         </message>
     </context>
 </TS>

@@ -98,3 +98,40 @@ def test_start_with_the_os_writes_and_removes_the_autostart_entry(tmp_path: Path
     assert autostart.is_enabled() and "companion" in entry.read_text()
     autostart.set_enabled(False)
     assert not autostart.is_enabled() and not entry.exists()
+
+
+def test_use_for_phone_links_registers_and_unregisters_for_this_user(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    desktop = tmp_path / "xdg-data" / "applications" / "call-companion.desktop"
+    mimeapps = tmp_path / "xdg-config" / "mimeapps.list"
+    mimeapps.parent.mkdir(parents=True, exist_ok=True)
+    mimeapps.write_text("[Default Applications]\ntext/html=firefox.desktop\n", encoding="utf-8")
+    view = SettingsView(Settings(region="RU", rep="me"))
+    qtbot.addWidget(view)
+    assert view.phone_links.isEnabled() and not view.phone_links.isChecked()
+
+    view.phone_links.setChecked(True)
+    view.save()
+    assert view.message.text() == "Saved."
+    assert "x-scheme-handler/tel" in desktop.read_text(encoding="utf-8")
+    lists = mimeapps.read_text(encoding="utf-8")
+    assert "x-scheme-handler/sip=call-companion.desktop" in lists and "text/html=firefox.desktop" in lists
+    assert SettingsView(Settings(region="RU", rep="me")).phone_links.isChecked()  # read back from the OS
+
+    view.phone_links.setChecked(False)
+    view.save()
+    assert not desktop.exists()
+    assert "call-companion" not in mimeapps.read_text(encoding="utf-8")
+    assert "text/html=firefox.desktop" in mimeapps.read_text(encoding="utf-8")
+
+
+def test_a_refusal_to_register_phone_links_is_said_and_nothing_is_saved(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "xdg-data"
+    blocked.write_text("not a folder", encoding="utf-8")  # the folder cannot be made
+    view = SettingsView(Settings(region="RU", rep="me"))
+    qtbot.addWidget(view)
+    view.phone_links.setChecked(True)
+    with qtbot.assertNotEmitted(view.settingsChanged):
+        view.save()
+    assert "phone links" in view.message.text()
