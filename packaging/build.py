@@ -166,6 +166,10 @@ def smoke(exe: Path) -> None:
             raise SmokeError(f"the Russian card is not Russian (translations inside?):\n{russian}")
         print(f"    --lang ru: {russian.splitlines()[0]}")
 
+        internal = exe.parent / "_internal" if (exe.parent / "_internal").is_dir() else exe.parent.parent
+        for plugin in ("platforms/*offscreen*", "imageformats/*qsvg*", "iconengines/*qsvgicon*"):
+            if not list(internal.rglob(plugin)):
+                raise SmokeError(f"no Qt plugin {plugin} in the bundle (the window's icons need it)")
         trace = home / "trace.jsonl"
         window = subprocess.Popen(
             [str(exe)], env={**env, "COMPANION_TRACE": str(trace)}, stdout=subprocess.PIPE,

@@ -106,15 +106,20 @@ class SettingsView(QWidget):
         self.pinned.setAccessibleName(self.pinned.text())
         self.autostart = QCheckBox(self.tr("Start when I log in"))
         self.autostart.setAccessibleName(self.autostart.text())
-        self.phone_links = QCheckBox(self.tr("Use Call Companion for phone links (tel:, callto:, sip:)"))
-        self.phone_links.setAccessibleName(self.phone_links.text())
-        self.phone_links.setToolTip(
+        self.phone_links = QCheckBox(self.tr("Open phone links here"))
+        self.phone_links.setAccessibleName(self.tr("Use Call Companion for phone links"))
+        links_hint = QLabel(
             self.tr(
-                "A phone number clicked in a browser, an e-mail or a CRM opens its card here (for you only)."
+                "tel:, callto: and sip: links: a number clicked in a browser, an e-mail or a CRM "
+                "shows its card here (for you only)."
             )
         )
+        links_hint.setWordWrap(True)
+        links_hint.setIndent(22)
+        self.phone_links.setAccessibleDescription(links_hint.text())
         for box in (self.on_top_calls, self.pinned, self.autostart, self.phone_links):
             layout.addWidget(box)
+        layout.addWidget(links_hint)
         # Windows 10/11 let only the person pick the default app: this opens the page for it
         self.os_settings = QPushButton(self.tr("Open Default apps…"))
         self.os_settings.setAccessibleName(self.tr("Open the Windows settings for default apps"))

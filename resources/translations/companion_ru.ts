@@ -1596,12 +1596,16 @@ You can also type or paste a number above.</source>
             <translation>Запускать при входе в систему</translation>
         </message>
         <message>
-            <source>Use Call Companion for phone links (tel:, callto:, sip:)</source>
-            <translation>Открывать ссылки на телефоны в Call Companion (tel:, callto:, sip:)</translation>
+            <source>Open phone links here</source>
+            <translation>Открывать здесь ссылки на номера</translation>
         </message>
         <message>
-            <source>A phone number clicked in a browser, an e-mail or a CRM opens its card here (for you only).</source>
-            <translation>Номер, по которому вы щёлкнули в браузере, письме или CRM, откроется здесь своей карточкой (только для вас).</translation>
+            <source>Use Call Companion for phone links</source>
+            <translation>Открывать ссылки на телефоны в Call Companion</translation>
+        </message>
+        <message>
+            <source>tel:, callto: and sip: links: a number clicked in a browser, an e-mail or a CRM shows its card here (for you only).</source>
+            <translation>Ссылки tel:, callto: и sip:: номер, по которому вы щёлкнули в браузере, письме или CRM, откроется здесь своей карточкой (только для вас).</translation>
         </message>
         <message>
             <source>Open Default apps…</source>
