@@ -50,7 +50,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    hook = launcher_argv()
+    # a second argument: a frozen program to measure instead (dist/call-companion/call-companion)
+    hook = [sys.argv[2]] if len(sys.argv) > 2 else launcher_argv()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         trace = folder / "trace.jsonl"

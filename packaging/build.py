@@ -172,8 +172,11 @@ def smoke(exe: Path) -> None:
                 raise SmokeError(f"no Qt plugin {plugin} in the bundle (the window's icons need it)")
         trace = home / "trace.jsonl"
         window = subprocess.Popen(
-            [str(exe)], env={**env, "COMPANION_TRACE": str(trace)}, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
+            [str(exe)],
+            env={**env, "COMPANION_TRACE": str(trace)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             _wait_for(trace, lambda e: e["event"] == "ready", window, "the window never became ready")
