@@ -498,11 +498,20 @@ class CardView(QWidget):
             return False
         return card.call_id in {call.id for call in self.desk.unlogged(limit=200)}
 
-    @staticmethod
-    def _who(card: Card) -> str:
-        if card.contact is not None:
+    def _who(self, card: Card) -> str:
+        if card.contact is not None and card.contact.display_name:
             return card.contact.display_name
-        return card.number.display_name or card.number.human or card.number.input
+        number = card.number
+        return (
+            number.display_name
+            or self.human(number.human or number.input)
+            or (self.tr("withheld number") if number.shape == "withheld" else self.tr("no number"))
+        )
+
+    def human(self, text: str) -> str:
+        """A number as people read it, its extension in the rep's language: phonenumbers
+        writes "8 (916) 555-01-23 ext. 12", Russian "доб. 12"."""
+        return text.replace(" ext. ", " " + self.tr("ext.") + " ") if " ext. " in text else text
 
     def _show_other(self) -> None:
         other = self.other_card
@@ -520,9 +529,8 @@ class CardView(QWidget):
         """A long name is cut with "…" to the window's width (the tooltip has it whole)."""
         room = max(self.width() - 40, 80)
         text = self.other_button.toolTip()
-        self.other_button.setText(
-            self.other_button.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
-        )
+        elided = self.other_button.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+        self.other_button.setText(elided.replace("&", "&&"))  # a name's "&" is not a shortcut
 
     def switch_call(self) -> None:
         """Call waiting: show the call that was pushed aside; the shown one takes its place."""
@@ -690,7 +698,7 @@ class CardView(QWidget):
 
     def _show_number(self, card: Card) -> None:
         n = card.number
-        parts = [html.escape(n.human or n.input or self.tr("no number"))]
+        parts = [html.escape(self.human(n.human or n.input) or self.tr("no number"))]
         if n.place:
             parts.append(html.escape(n.place))
         if n.type not in ("unknown", "fixed_line_or_mobile"):
@@ -700,7 +708,9 @@ class CardView(QWidget):
         self.number.setText(" · ".join(parts))
         self.number.show()
         self.call_button.setVisible(bool(n.e164))
-        self.call_button.setToolTip(self.tr("Call {number}").format(number=n.human or n.e164 or ""))
+        self.call_button.setToolTip(
+            self.tr("Call {number}").format(number=self.human(n.human or n.e164 or ""))
+        )
         self.number_row.show()
 
     def _show_promised(self, card: Card) -> None:
@@ -732,7 +742,7 @@ class CardView(QWidget):
             label = candidate.name or candidate.company or self.tr("(no name)")
             if candidate.company and candidate.name:
                 label = f"{candidate.name} ({candidate.company})"
-            button = QPushButton(label)
+            button = QPushButton(label.replace("&", "&&"))  # "Brown & Sons": an ampersand, not a shortcut
             button.setAccessibleName(self.tr("This is {name}").format(name=label))
             self.chooser_group.addButton(button, candidate.id)
             self.chooser_buttons.add(button)
@@ -954,7 +964,7 @@ class CardView(QWidget):
                 self,
                 self.tr("Do not call"),
                 self.tr("“{name}” asked not to be called. Call anyway?").format(
-                    name=contact.display_name or card.number.human
+                    name=contact.display_name or self.human(card.number.human)
                 ),
                 self.tr("Call anyway"),
             )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from datetime import time
 
 import phonenumbers
 from PySide6.QtCore import QLocale, Qt, QTime, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,20 +25,111 @@ from PySide6.QtWidgets import (
 )
 
 from companion.config import Settings
+from companion.i18n import translate
 from companion.integrations import autostart, dial, url_handlers
-from companion.ui.softphone_settings import SoftphoneSettings
+from companion.method import QT_TRANSLATE_NOOP
+from companion.ui.softphone_settings import SoftphoneSettings, narrow
 from companion.ui.style import ok_colour, warning_colour
+
+#: countries phonenumbers' tables name in English only (or not at all): their names for a
+#: translation, used where the tables have none in the window's language
+REGION_NAMES = {
+    "AC": QT_TRANSLATE_NOOP("regions", "Ascension Island"),
+    "AG": QT_TRANSLATE_NOOP("regions", "Antigua and Barbuda"),
+    "AS": QT_TRANSLATE_NOOP("regions", "American Samoa"),
+    "AX": QT_TRANSLATE_NOOP("regions", "Åland Islands"),
+    "BL": QT_TRANSLATE_NOOP("regions", "Saint Barthélemy"),
+    "BQ": QT_TRANSLATE_NOOP("regions", "Bonaire, Sint Eustatius and Saba"),
+    "CC": QT_TRANSLATE_NOOP("regions", "Cocos (Keeling) Islands"),
+    "CD": QT_TRANSLATE_NOOP("regions", "Democratic Republic of the Congo"),
+    "CK": QT_TRANSLATE_NOOP("regions", "Cook Islands"),
+    "CW": QT_TRANSLATE_NOOP("regions", "Curaçao"),
+    "CX": QT_TRANSLATE_NOOP("regions", "Christmas Island"),
+    "FK": QT_TRANSLATE_NOOP("regions", "Falkland Islands"),
+    "FO": QT_TRANSLATE_NOOP("regions", "Faroe Islands"),
+    "GD": QT_TRANSLATE_NOOP("regions", "Grenada"),
+    "GG": QT_TRANSLATE_NOOP("regions", "Guernsey"),
+    "GI": QT_TRANSLATE_NOOP("regions", "Gibraltar"),
+    "GL": QT_TRANSLATE_NOOP("regions", "Greenland"),
+    "GU": QT_TRANSLATE_NOOP("regions", "Guam"),
+    "IM": QT_TRANSLATE_NOOP("regions", "Isle of Man"),
+    "IO": QT_TRANSLATE_NOOP("regions", "British Indian Ocean Territory"),
+    "JE": QT_TRANSLATE_NOOP("regions", "Jersey"),
+    "KN": QT_TRANSLATE_NOOP("regions", "Saint Kitts and Nevis"),
+    "KY": QT_TRANSLATE_NOOP("regions", "Cayman Islands"),
+    "LC": QT_TRANSLATE_NOOP("regions", "Saint Lucia"),
+    "ME": QT_TRANSLATE_NOOP("regions", "Montenegro"),
+    "MF": QT_TRANSLATE_NOOP("regions", "Saint Martin"),
+    "MH": QT_TRANSLATE_NOOP("regions", "Marshall Islands"),
+    "MO": QT_TRANSLATE_NOOP("regions", "Macao"),
+    "MP": QT_TRANSLATE_NOOP("regions", "Northern Mariana Islands"),
+    "MV": QT_TRANSLATE_NOOP("regions", "Maldives"),
+    "MW": QT_TRANSLATE_NOOP("regions", "Malawi"),
+    "NF": QT_TRANSLATE_NOOP("regions", "Norfolk Island"),
+    "NR": QT_TRANSLATE_NOOP("regions", "Nauru"),
+    "PM": QT_TRANSLATE_NOOP("regions", "Saint Pierre and Miquelon"),
+    "PS": QT_TRANSLATE_NOOP("regions", "Palestine"),
+    "PW": QT_TRANSLATE_NOOP("regions", "Palau"),
+    "RE": QT_TRANSLATE_NOOP("regions", "Réunion"),
+    "RS": QT_TRANSLATE_NOOP("regions", "Serbia"),
+    "SB": QT_TRANSLATE_NOOP("regions", "Solomon Islands"),
+    "SH": QT_TRANSLATE_NOOP("regions", "Saint Helena"),
+    "SJ": QT_TRANSLATE_NOOP("regions", "Svalbard and Jan Mayen"),
+    "SM": QT_TRANSLATE_NOOP("regions", "San Marino"),
+    "SS": QT_TRANSLATE_NOOP("regions", "South Sudan"),
+    "ST": QT_TRANSLATE_NOOP("regions", "São Tomé and Príncipe"),
+    "SX": QT_TRANSLATE_NOOP("regions", "Sint Maarten"),
+    "TA": QT_TRANSLATE_NOOP("regions", "Tristan da Cunha"),
+    "TC": QT_TRANSLATE_NOOP("regions", "Turks and Caicos Islands"),
+    "TL": QT_TRANSLATE_NOOP("regions", "Timor-Leste"),
+    "TV": QT_TRANSLATE_NOOP("regions", "Tuvalu"),
+    "VC": QT_TRANSLATE_NOOP("regions", "Saint Vincent and the Grenadines"),
+    "WF": QT_TRANSLATE_NOOP("regions", "Wallis and Futuna"),
+    "WS": QT_TRANSLATE_NOOP("regions", "Samoa"),
+    "XK": QT_TRANSLATE_NOOP("regions", "Kosovo"),
+}
 
 
 def region_name(code: str) -> str:
-    """The country's name in the UI language, with its code: «Германия (DE)»."""
+    """The country's name in the UI language, with its code: «Германия (DE)». Qt names a
+    country in another language only where that language has a locale of its own (ru_BY, not
+    ru_DE: Germany would come out as «Россия»), so the other names come from phonenumbers'
+    tables — the ones the card's place names use, once they are loaded (the code alone until
+    then: ``names_ready``) — and, where those have it in English only, ``REGION_NAMES``."""
     territory = QLocale.codeToTerritory(code)
-    if territory == QLocale.Country.AnyCountry:
-        return code
-    name = QLocale(QLocale().language(), territory).nativeTerritoryName()
-    if not name or QLocale().language() == QLocale.Language.English:
-        name = QLocale.territoryToString(territory)
-    return f"{name} ({code})"
+    language = QLocale().language()
+    if language == QLocale.Language.English:
+        name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyCountry else ""
+        return f"{name} ({code})" if name else code
+    own = QLocale(language, territory)
+    if (
+        territory != QLocale.Country.AnyCountry
+        and own.territory() == territory
+        and own.language() == language
+    ):
+        name = own.nativeTerritoryName()
+    else:
+        name = _table_name(code, QLocale.languageToCode(language))
+        if (not name or name == _table_name(code, "en")) and code in REGION_NAMES:
+            name = translate("regions", REGION_NAMES[code])
+    return f"{name} ({code})" if name else code
+
+
+def names_ready() -> bool:
+    """phonenumbers' country names are loaded (the window's small place tables, or the
+    geocoder's own); they are never loaded here, for the window's memory and start."""
+    return "phonenumbers.geodata.locale" in sys.modules
+
+
+def _table_name(code: str, lang: str) -> str:
+    module = sys.modules.get("phonenumbers.geodata.locale")
+    names = getattr(module, "LOCALE_DATA", None)
+    if names is None or code not in names:
+        return ""
+    name = names[code].get(lang, "")
+    if name.startswith("*"):  # "*en": the same as in that language
+        name = names[code].get(name[1:], "")
+    return str(name)
 
 
 class SettingsView(QWidget):
@@ -68,8 +161,8 @@ class SettingsView(QWidget):
         self.region = QComboBox()
         self.region.setAccessibleName(self.tr("Default region for numbers without a country code"))
         self.region.setEditable(False)
-        for code in sorted(phonenumbers.SUPPORTED_REGIONS, key=region_name):
-            self.region.addItem(region_name(code), code)
+        narrow(self.region)  # «Британская территория в Индийском океане (IO)» is wider than the window
+        self._fill_regions()
         form.addRow(self.tr("Default region"), self.region)
 
         hours = QWidget()
@@ -147,6 +240,21 @@ class SettingsView(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.load(settings)
+
+    def _fill_regions(self) -> None:
+        """The countries by name; again when their names were not loaded yet (``names_ready``)."""
+        self._regions_named = names_ready()
+        chosen = self.region.currentData()
+        self.region.clear()
+        for name, code in sorted((region_name(code), code) for code in phonenumbers.SUPPORTED_REGIONS):
+            self.region.addItem(name, code)
+        if chosen is not None:
+            self.region.setCurrentIndex(max(self.region.findData(chosen), 0))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if not self._regions_named and names_ready():
+            self._fill_regions()
+        super().showEvent(event)
 
     def load(self, settings: Settings) -> None:
         self.settings = settings

@@ -109,7 +109,7 @@
         </message>
         <message>
             <source>What I promised</source>
-            <translation>Что я обещал</translation>
+            <translation>Моё обещание</translation>
         </message>
         <message>
             <source>✓ saved</source>
@@ -141,7 +141,7 @@
         </message>
         <message>
             <source>Call back {choice}: {when}</source>
-            <translation>Перезвонить {choice}: {when}</translation>
+            <translation>Перезвонить: {choice} — {when}</translation>
         </message>
         <message>
             <source>{when}, moved out of their night</source>
@@ -503,7 +503,7 @@ When a call ends with “Call back”, the callback waits here with what you pro
         </message>
         <message>
             <source>OK</source>
-            <translation>OK</translation>
+            <translation>ОК</translation>
         </message>
         <message>
             <source>Save the referrer</source>
@@ -523,7 +523,15 @@ You can also type or paste a number above.</source>
         </message>
         <message>
             <source>The call with {who} is waiting in “To log”.</source>
-            <translation>Звонок {who} ждёт во вкладке «Записать».</translation>
+            <translation>Звонок ({who}) ждёт во вкладке «Записать».</translation>
+        </message>
+        <message>
+            <source>withheld number</source>
+            <translation>скрытый номер</translation>
+        </message>
+        <message>
+            <source>ext.</source>
+            <translation>доб.</translation>
         </message>
         <message>
             <source>⇄ Back to the call with {who}</source>
@@ -559,7 +567,7 @@ You can also type or paste a number above.</source>
         </message>
         <message>
             <source>Overdue: you promised</source>
-            <translation>Просрочено: вы обещали</translation>
+            <translation>Просрочено — вы обещали</translation>
         </message>
         <message>
             <source>You promised</source>
@@ -1605,7 +1613,7 @@ You can also type or paste a number above.</source>
         </message>
         <message>
             <source>tel:, callto: and sip: links: a number clicked in a browser, an e-mail or a CRM shows its card here (for you only).</source>
-            <translation>Ссылки tel:, callto: и sip:: номер, по которому вы щёлкнули в браузере, письме или CRM, откроется здесь своей карточкой (только для вас).</translation>
+            <translation>Ссылки tel:, callto: и sip: — номер, по которому вы щёлкнули в браузере, письме или CRM, откроется здесь своей карточкой (только для вас).</translation>
         </message>
         <message>
             <source>Open Default apps…</source>
@@ -2524,7 +2532,7 @@ became a deal</source>
         </message>
         <message>
             <source>{rep} on your team spoke with them on {when}.</source>
-            <translation>С ним уже говорил ваш коллега {rep} ({when}).</translation>
+            <translation>С ними уже говорили: коллега {rep}, {when}.</translation>
         </message>
         <message>
             <source>A callback time goes only with the outcome callback.</source>
@@ -3146,6 +3154,222 @@ became a deal</source>
         <message>
             <source>Worked with us before</source>
             <translation>Уже работали с нами</translation>
+        </message>
+    </context>
+    <context>
+        <name>regions</name>
+        <message>
+            <source>Ascension Island</source>
+            <extracomment>countries phonenumbers' tables name in English only (or not at all): their names for a translation, used where the tables have none in the window's language</extracomment>
+            <translation>Остров Вознесения</translation>
+        </message>
+        <message>
+            <source>Antigua and Barbuda</source>
+            <translation>Антигуа и Барбуда</translation>
+        </message>
+        <message>
+            <source>American Samoa</source>
+            <translation>Американское Самоа</translation>
+        </message>
+        <message>
+            <source>Åland Islands</source>
+            <translation>Аландские острова</translation>
+        </message>
+        <message>
+            <source>Saint Barthélemy</source>
+            <translation>Сен-Бартелеми</translation>
+        </message>
+        <message>
+            <source>Bonaire, Sint Eustatius and Saba</source>
+            <translation>Бонэйр, Синт-Эстатиус и Саба</translation>
+        </message>
+        <message>
+            <source>Cocos (Keeling) Islands</source>
+            <translation>Кокосовые (Килинг) острова</translation>
+        </message>
+        <message>
+            <source>Democratic Republic of the Congo</source>
+            <translation>Демократическая Республика Конго</translation>
+        </message>
+        <message>
+            <source>Cook Islands</source>
+            <translation>Острова Кука</translation>
+        </message>
+        <message>
+            <source>Curaçao</source>
+            <translation>Кюрасао</translation>
+        </message>
+        <message>
+            <source>Christmas Island</source>
+            <translation>Остров Рождества</translation>
+        </message>
+        <message>
+            <source>Falkland Islands</source>
+            <translation>Фолклендские острова</translation>
+        </message>
+        <message>
+            <source>Faroe Islands</source>
+            <translation>Фарерские острова</translation>
+        </message>
+        <message>
+            <source>Grenada</source>
+            <translation>Гренада</translation>
+        </message>
+        <message>
+            <source>Guernsey</source>
+            <translation>Гернси</translation>
+        </message>
+        <message>
+            <source>Gibraltar</source>
+            <translation>Гибралтар</translation>
+        </message>
+        <message>
+            <source>Greenland</source>
+            <translation>Гренландия</translation>
+        </message>
+        <message>
+            <source>Guam</source>
+            <translation>Гуам</translation>
+        </message>
+        <message>
+            <source>Isle of Man</source>
+            <translation>Остров Мэн</translation>
+        </message>
+        <message>
+            <source>British Indian Ocean Territory</source>
+            <translation>Британская территория в Индийском океане</translation>
+        </message>
+        <message>
+            <source>Jersey</source>
+            <translation>Джерси</translation>
+        </message>
+        <message>
+            <source>Saint Kitts and Nevis</source>
+            <translation>Сент-Китс и Невис</translation>
+        </message>
+        <message>
+            <source>Cayman Islands</source>
+            <translation>Каймановы острова</translation>
+        </message>
+        <message>
+            <source>Saint Lucia</source>
+            <translation>Сент-Люсия</translation>
+        </message>
+        <message>
+            <source>Montenegro</source>
+            <translation>Черногория</translation>
+        </message>
+        <message>
+            <source>Saint Martin</source>
+            <translation>Сен-Мартен</translation>
+        </message>
+        <message>
+            <source>Marshall Islands</source>
+            <translation>Маршалловы Острова</translation>
+        </message>
+        <message>
+            <source>Macao</source>
+            <translation>Макао</translation>
+        </message>
+        <message>
+            <source>Northern Mariana Islands</source>
+            <translation>Северные Марианские острова</translation>
+        </message>
+        <message>
+            <source>Maldives</source>
+            <translation>Мальдивы</translation>
+        </message>
+        <message>
+            <source>Malawi</source>
+            <translation>Малави</translation>
+        </message>
+        <message>
+            <source>Norfolk Island</source>
+            <translation>Остров Норфолк</translation>
+        </message>
+        <message>
+            <source>Nauru</source>
+            <translation>Науру</translation>
+        </message>
+        <message>
+            <source>Saint Pierre and Miquelon</source>
+            <translation>Сен-Пьер и Микелон</translation>
+        </message>
+        <message>
+            <source>Palestine</source>
+            <translation>Палестина</translation>
+        </message>
+        <message>
+            <source>Palau</source>
+            <translation>Палау</translation>
+        </message>
+        <message>
+            <source>Réunion</source>
+            <translation>Реюньон</translation>
+        </message>
+        <message>
+            <source>Serbia</source>
+            <translation>Сербия</translation>
+        </message>
+        <message>
+            <source>Solomon Islands</source>
+            <translation>Соломоновы Острова</translation>
+        </message>
+        <message>
+            <source>Saint Helena</source>
+            <translation>Остров Святой Елены</translation>
+        </message>
+        <message>
+            <source>Svalbard and Jan Mayen</source>
+            <translation>Шпицберген и Ян-Майен</translation>
+        </message>
+        <message>
+            <source>San Marino</source>
+            <translation>Сан-Марино</translation>
+        </message>
+        <message>
+            <source>South Sudan</source>
+            <translation>Южный Судан</translation>
+        </message>
+        <message>
+            <source>São Tomé and Príncipe</source>
+            <translation>Сан-Томе и Принсипи</translation>
+        </message>
+        <message>
+            <source>Sint Maarten</source>
+            <translation>Синт-Мартен</translation>
+        </message>
+        <message>
+            <source>Tristan da Cunha</source>
+            <translation>Тристан-да-Кунья</translation>
+        </message>
+        <message>
+            <source>Turks and Caicos Islands</source>
+            <translation>Теркс и Кайкос</translation>
+        </message>
+        <message>
+            <source>Timor-Leste</source>
+            <translation>Восточный Тимор</translation>
+        </message>
+        <message>
+            <source>Tuvalu</source>
+            <translation>Тувалу</translation>
+        </message>
+        <message>
+            <source>Saint Vincent and the Grenadines</source>
+            <translation>Сент-Винсент и Гренадины</translation>
+        </message>
+        <message>
+            <source>Wallis and Futuna</source>
+            <translation>Уоллис и Футуна</translation>
+        </message>
+        <message>
+            <source>Samoa</source>
+            <translation>Самоа</translation>
+        </message>
+        <message>
+            <source>Kosovo</source>
+            <translation>Косово</translation>
         </message>
     </context>
     <context>
