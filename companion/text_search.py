@@ -4,7 +4,7 @@ A query is split into words, and every word must be found (``search_terms``). Fi
 case-insensitive for every alphabet, not only ASCII: SQLite's ``LIKE`` and ``LOWER`` fold ASCII
 alone, so on SQLite each letter of a word becomes a ``GLOB`` character class (``петр`` →
 ``*[Пп][ЕеЁё][Тт][Рр]*``), which runs at native speed over a large table and needs no extra
-column. Other databases use ``ILIKE`` (Unicode-aware there). A word of digits also matches a
+column. Other databases use ``ILIKE`` (Unicode-aware there) with ё read as е. A word of digits also matches a
 stored number, with the region's trunk prefix read as the country code (``number_variants``).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from peewee import ColumnBase, Expression, SqliteDatabase
+from peewee import ColumnBase, Expression, SqliteDatabase, fn
 
 from companion import numbers
 from companion.store.models import db
@@ -39,7 +39,9 @@ def contains(column: ColumnBase, word: str) -> Expression:
     """``column`` holds ``word``, case-insensitively in every alphabet."""
     if isinstance(db.obj, SqliteDatabase):
         return Expression(column, "GLOB", f"*{_glob_word(word)}*")
-    return column.contains(word)  # ILIKE: case-insensitive for every alphabet there
+    # ILIKE is case-insensitive for every alphabet there; ё is read as е on both sides
+    folded = fn.REPLACE(fn.REPLACE(column, "ё", "е"), "Ё", "Е")
+    return folded.contains(word.replace("ё", "е").replace("Ё", "Е"))
 
 
 def number_variants(word: str, region: str) -> list[str]:

@@ -19,6 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from companion.config import Settings  # noqa: E402
 from companion.desk import Desk  # noqa: E402
 from companion.store import close_database, open_database  # noqa: E402
+from tests import postgres  # noqa: E402
 
 
 class Clock:
@@ -80,11 +81,62 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
 
 
+#: the behavioural suites that run on SQLite and on a real PostgreSQL server (tests/postgres.py):
+#: every test of theirs that uses the ``database`` fixture (``desk`` and ``colleague`` do) runs
+#: twice, as ``[sqlite]`` and ``[postgresql]``, except those marked ``sqlite_only``
+BOTH_DATABASES = {
+    "test_desk",
+    "test_callbacks",
+    "test_book",
+    "test_journal",
+    "test_import",
+    "test_import_formats",
+    "test_import_history",
+    "test_vcard",
+    "test_team",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if (
+        module in BOTH_DATABASES
+        and "database" in metafunc.fixturenames
+        and not metafunc.definition.get_closest_marker("sqlite_only")
+        and os.environ.get(postgres.ENV, "").lower() != "off"
+    ):
+        metafunc.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    try:
+        server = postgres.start()
+    except postgres.PostgresUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    if server is None:
+        pytest.fail(f"{postgres.ENV}=off, yet a test asked for PostgreSQL", pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def database(db_path: Path) -> Iterator[object]:
-    database = open_database(db_path)
+def database(request: pytest.FixtureRequest, db_path: Path) -> Iterator[object]:
+    """The test's database: a SQLite file, or (``[postgresql]``) a new database on the server."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        target: str | Path = request.getfixturevalue("postgres_server").new_database()
+    else:
+        target = db_path
+    database = open_database(target)
     yield database
     close_database()
+
+
+@pytest.fixture
+def on_postgres(database: object) -> bool:
+    from peewee import PostgresqlDatabase
+
+    return isinstance(database, PostgresqlDatabase)
 
 
 @pytest.fixture

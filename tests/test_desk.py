@@ -875,6 +875,7 @@ WRITES: dict[str, Callable[[Desk, int, Logged], object]] = {
 }
 
 
+@pytest.mark.sqlite_only  # SQLite's own read-only file and write lock
 @pytest.mark.parametrize("method", sorted(WRITES))
 def test_a_read_only_database_gives_a_not_saved_message(desk: Desk, method: str) -> None:
     share(desk, CHAPTER_CALLER, "Ivan Petrov", "Olga Sidorova")
@@ -892,6 +893,7 @@ def test_a_read_only_database_gives_a_not_saved_message(desk: Desk, method: str)
     assert row_counts() == before
 
 
+@pytest.mark.sqlite_only  # SQLite's own read-only file and write lock
 def test_a_database_locked_by_another_program_gives_a_not_saved_message(desk: Desk, db_path: Path) -> None:
     before = row_counts()
     other = sqlite3.connect(db_path, timeout=0.05)
