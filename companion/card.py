@@ -178,13 +178,13 @@ class CallbackInfo:
         """One sentence on a time moved out of the person's night ("" when it was not)."""
         if self.shifted_from is None:
             return ""
-        from companion.i18n import translate
+        from companion.i18n import clock, translate, when
 
         asked = self.shifted_from_local or self.shifted_from.astimezone()
         due = self.local_due or self.due.astimezone()
         return translate(
             "card", "It would be {asked} there, outside calling hours: moved to {due} their time."
-        ).format(asked=asked.strftime("%H:%M"), due=due.strftime("%d.%m %H:%M"))
+        ).format(asked=clock(asked), due=when(due, year=False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,13 @@ when a non-English language is installed, so English command-line use never load
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
+from datetime import time as dtime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -75,7 +78,13 @@ def install(lang: str) -> bool:
     from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    QLocale.setDefault(QLocale(lang))  # dates, numbers and country names in the same language
+    # dates, numbers and country names in the same language: the person's own locale when it
+    # speaks it (en_GB writes 29/11/2026 and 20:51, en_US 11/29/26 and 8:51 PM), else the language's
+    system = QLocale.system()
+    own = system.language() == QLocale(lang).language()
+    QLocale.setDefault(system if own else QLocale(lang))
+    global _dates  # English with no English locale of the person's (C, POSIX): 29.11.2026 20:51
+    _dates = own or lang != "en"
     for old in _keep[1:]:
         app.removeTranslator(old)
     _keep[:] = [app]
@@ -113,6 +122,45 @@ def translator(lang: str) -> Callable[[str, str], str]:
         return lambda context, text: text
     _keep_alone.append(loaded)
     return lambda context, text: loaded.translate(context, text) or text
+
+
+_dates = False  # True once install() has chosen the locale that dates are written in
+
+
+def _year_dropped(pattern: str) -> str:
+    """A short date pattern without its year: ``dd.MM.yyyy`` → ``dd.MM``, ``M/d/yy`` → ``M/d``."""
+    kept = re.sub(r"y+", "", pattern)
+    kept = re.sub(r"([^A-Za-z'])\1+", r"\1", kept)  # the separators the year stood between
+    return kept.strip(" ./-,'") or pattern
+
+
+def clock(moment: datetime | dtime) -> str:
+    """A time of day as the language writes it: ``20:51``, or ``8:51 PM`` in American English."""
+    if not _dates:
+        return moment.strftime("%H:%M")
+    from PySide6.QtCore import QLocale, QTime
+
+    return QLocale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
+
+
+def day(moment: datetime | date, *, year: bool = True) -> str:
+    """A date in the language's short form (``29.11.2026``; ``29.11`` without the year)."""
+    if not _dates:
+        return moment.strftime("%d.%m.%Y" if year else "%d.%m")
+    from PySide6.QtCore import QDate, QLocale
+
+    locale = QLocale()
+    pattern = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    if year and "yyyy" not in pattern:
+        pattern = pattern.replace("yy", "yyyy")  # a four-digit year: 11/29/2026, not 11/29/26
+    elif not year:
+        pattern = _year_dropped(pattern)
+    return locale.toString(QDate(moment.year, moment.month, moment.day), pattern)
+
+
+def when(moment: datetime, *, year: bool = True) -> str:
+    """A date and time of day, as :func:`day` and :func:`clock` write them."""
+    return f"{day(moment, year=year)} {clock(moment)}"
 
 
 def translate(context: str, text: str) -> str:

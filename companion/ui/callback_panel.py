@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion import i18n
 from companion.card import CallbackChoice, CallbackInfo
 from companion.desk import BadInput, Desk
 from companion.ui.wrap_box import WrapBox
@@ -246,9 +247,9 @@ class CallbackPanel(QFrame):
     def when(self, due: datetime, local_due: datetime | None) -> str:
         """The rep's own time, then the person's: "Thu 26.11 09:00 (09:00 their time)"."""
         mine = due.astimezone()
-        text = f"{self._day(mine)} {mine:%d.%m %H:%M}"
+        text = f"{self._day(mine)} {i18n.when(mine, year=False)}"
         if local_due is not None:
-            theirs = f"{local_due:%H:%M}"
+            theirs = i18n.clock(local_due)
             if local_due.date() != mine.date():
                 theirs = f"{self._day(local_due)} {theirs}"
             text += " (" + self.tr("{time} their time").format(time=theirs) + ")"
@@ -321,7 +322,7 @@ class CallbackPanel(QFrame):
             due_there = info.local_due or info.due.astimezone()
             self.shift_label.setText(
                 self.tr("“{choice}” would be in their night: moved to {due} their time.").format(
-                    choice=choice.label, due=f"{due_there:%d.%m %H:%M}"
+                    choice=choice.label, due=i18n.when(due_there, year=False)
                 )
             )
             self.shift_label.show()

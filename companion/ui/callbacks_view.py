@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion import i18n
 from companion.card import CallbackInfo
 from companion.desk import BadInput, Desk
 from companion.ui import dialogs
@@ -268,8 +269,7 @@ class CallbackRow(QFrame):
             text = self.tr("Due {when}").format(when=when)
             theirs, here = info.local_due, mine
         if theirs is not None and theirs.utcoffset() != here.utcoffset():
-            shape = "%H:%M" if theirs.date() == here.date() else "%d.%m %H:%M"
-            time = theirs.strftime(shape)
+            time = i18n.clock(theirs) if theirs.date() == here.date() else i18n.when(theirs, year=False)
             there = self.tr("now {time} their time") if info.overdue else self.tr("{time} their time")
             text += " · " + there.format(time=time)
         return text
@@ -277,12 +277,10 @@ class CallbackRow(QFrame):
     def moment_text(self, local: datetime, today: date) -> str:
         """``14:05`` today, ``tomorrow 09:00``, ``26.11 09:00``, ``26.11.2027 09:00``."""
         if local.date() == today:
-            return local.strftime("%H:%M")
+            return i18n.clock(local)
         if local.date() == today + timedelta(days=1):
-            return self.tr("tomorrow {time}").format(time=local.strftime("%H:%M"))
-        if local.year == today.year:
-            return local.strftime("%d.%m %H:%M")
-        return local.strftime("%d.%m.%Y %H:%M")
+            return self.tr("tomorrow {time}").format(time=i18n.clock(local))
+        return i18n.when(local, year=local.year != today.year)
 
     # --- reschedule in place -------------------------------------------------------
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion import i18n
 from companion.card import CallbackInfo, Card, ContactInfo, Logged
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
@@ -704,7 +705,7 @@ class CardView(QWidget):
         if n.type not in ("unknown", "fixed_line_or_mobile"):
             parts.append(html.escape(self._type_word(n.type)))
         if n.local_time is not None:
-            parts.append(self.tr("their time {time}").format(time=n.local_time.strftime("%H:%M")))
+            parts.append(self.tr("their time {time}").format(time=i18n.clock(n.local_time)))
         self.number.setText(" · ".join(parts))
         self.number.show()
         self.call_button.setVisible(bool(n.e164))
@@ -775,7 +776,7 @@ class CardView(QWidget):
                 if call.outcome
                 else self.tr("not logged")
             )
-            when = call.at.astimezone().strftime("%d.%m.%Y %H:%M")
+            when = i18n.when(call.at.astimezone())
             line = f"{when} {arrow} {html.escape(call.rep)}: <b>{html.escape(outcome)}</b>"
             if call.note:
                 line += f" — {html.escape(call.note)}"

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion import i18n
 from companion.card import CallInfo
 from companion.desk import BadInput
 from companion.i18n import translate
@@ -158,7 +159,7 @@ class CallTableModel(QAbstractTableModel):
         number = self.journal.human(call.number) or self.tr("no number")
         lines = [
             f"{who} · {number}",
-            f"{call.at.astimezone().strftime('%d.%m.%Y %H:%M')} · {self.direction_word(call)} · {call.rep}",
+            f"{i18n.when(call.at.astimezone())} · {self.direction_word(call)} · {call.rep}",
             f"{translate('method', KIND_TITLES[call.kind])} · {self.outcome_text(call)}",
         ]
         if call.note:
@@ -170,10 +171,8 @@ def when_text(call: CallInfo, today: date) -> str:
     """``14:05`` today, ``25.11 14:05`` this year, ``25.11.2025 14:05`` before."""
     local = call.at.astimezone()
     if local.date() == today:
-        return local.strftime("%H:%M")
-    if local.year == today.year:
-        return local.strftime("%d.%m %H:%M")
-    return local.strftime("%d.%m.%Y %H:%M")
+        return i18n.clock(local)
+    return i18n.when(local, year=local.year != today.year)
 
 
 class HistoryView(QWidget):

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion import numbers, places
+from companion import i18n, numbers, places
 from companion.book import Book
 from companion.card import CallbackInfo, Card
 from companion.config import Settings
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
             )
             there = info.local_now
             if there is not None and there.utcoffset() != self.desk.clock().astimezone().utcoffset():
-                text += "\n" + self.tr("It is {time} there.").format(time=there.strftime("%H:%M"))
+                text += "\n" + self.tr("It is {time} there.").format(time=i18n.clock(there))
             self.notify.emit(self.tr("Callback due"), text)
 
     def _callback_who(self, info: CallbackInfo) -> str:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion import numbers
+from companion import i18n, numbers
 from companion.card import CallInfo
 from companion.desk import Desk
 from companion.method import Direction
@@ -73,7 +73,7 @@ class ToLogView(QWidget):
         self._update_buttons()
 
     def _describe(self, call: CallInfo) -> str:
-        when = call.at.astimezone().strftime("%d.%m %H:%M")
+        when = i18n.when(call.at.astimezone(), year=False)
         number = numbers.parse(call.number, self.desk.settings.region).human if call.number else ""
         who = call.contact_name or number or self.tr("withheld number")
         arrow = "←" if call.direction is Direction.IN else "→"
