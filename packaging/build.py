@@ -166,6 +166,16 @@ def smoke(exe: Path) -> None:
             raise SmokeError(f"the Russian card is not Russian (translations inside?):\n{russian}")
         print(f"    --lang ru: {russian.splitlines()[0]}")
 
+        # a team database needs the PostgreSQL driver inside: a closed port must be "cannot
+        # connect", not "no database driver"
+        team = subprocess.run(
+            [str(exe), "--db", "postgresql://nobody@127.0.0.1:9/none", "lookup", SMOKE_NUMBER],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if team.returncode == 0 or "driver" in team.stderr or "team database" not in team.stderr:
+            raise SmokeError(f"the PostgreSQL driver is not in the bundle: {team.stderr.strip()}")
+        print("    PostgreSQL driver: inside (a closed port says it cannot connect)")
+
         internal = exe.parent / "_internal" if (exe.parent / "_internal").is_dir() else exe.parent.parent
         for plugin in ("platforms/*offscreen*", "imageformats/*qsvg*", "iconengines/*qsvgicon*"):
             if not list(internal.rglob(plugin)):
