@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from peewee import DatabaseError, Expression, fn
+from peewee import Case, DatabaseError, Expression, IntegrityError, PostgresqlDatabase, Select, fn
 
 from companion import numbers
 from companion.card import (
@@ -51,11 +51,16 @@ from companion.store import write_transaction
 from companion.store.models import Call, Callback, Contact, ContactPhone, Phone, db
 
 CONNECTED = tuple(o.value for o in Outcome if o.connected)
+#: the outcomes that prove a status (interested, callback → prospect; deal → client)
+PROVING = tuple(o.value for o in Outcome if o.status is not None)
 HISTORY_LIMIT = 10
 #: an incoming call within this long after the rep's own unanswered try is "calling back"
 RECENT_TRY = timedelta(days=3)
 # end_call() only ends calls that started this recently (older ones were logged in one step)
 RECENT_CALL = timedelta(hours=12)
+#: how far the reps' computers' clocks may differ: undo counts the calls logged since this
+#: long before the one it takes back as "logged since" (a colleague's at the same moment)
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 class BadInput(ValueError):  # noqa: N818 - the name the CLI and window already use
@@ -165,11 +170,30 @@ class Desk:
             contact = next((c for c in owners if c.id == phone.chosen_id), None)
         return _Subject(number, phone, contact, owners if len(owners) > 1 else ())
 
+    def _mine(self) -> Expression:
+        """Callbacks this rep owes (and those nobody is named for: from before schema 2)."""
+        return (Callback.rep == self.rep) | (Callback.rep == "")
+
     def _open_callback(self, subject: _Subject) -> Callback | None:
+        """The open callback this rep owes them (the first due)."""
+        return self._open_callbacks(subject)[0]
+
+    def _open_callbacks(self, subject: _Subject) -> tuple[Callback | None, tuple[Callback, ...]]:
+        """The open callback this rep owes them (the first due), and the first one each colleague
+        owes them, in one query."""
         where = _theirs(Callback, subject.contact, subject.phone)
         if where is None:
-            return None
-        return Callback.select().where(where & Callback.done.is_null()).order_by(Callback.due).first()
+            return None, ()
+        mine: Callback | None = None
+        theirs: dict[str, Callback] = {}
+        for callback in (
+            Callback.select().where(where & Callback.done.is_null()).order_by(Callback.due, Callback.id)
+        ):
+            if callback.rep in ("", self.rep):
+                mine = mine or callback
+            else:
+                theirs.setdefault(callback.rep, callback)
+        return mine, tuple(theirs.values())
 
     def facts(self, subject: _Subject) -> Facts:
         own = self._facts(subject)
@@ -261,7 +285,9 @@ class Desk:
         temp = temperature(facts) if kind == auto else temperature_of(kind, facts)
         info = self._number_info(subject.number, now)
         history = self._history(subject)
-        callback = self._open_callback(subject) if facts.callback_pending else None
+        # the card's callback is one this rep owes; a colleague's is a line of the context only
+        # (the person waits for it all the same: the kind is still "callback")
+        callback, owed = self._open_callbacks(subject) if facts.callback_pending else (None, ())
         callback_info = self._callback_info(callback, now) if callback else None
         return Card(
             input=subject.number.input,
@@ -284,6 +310,7 @@ class Desk:
                     history,
                     callback_info,
                     now,
+                    owed=owed,
                     # this very call asked for it: they are not calling about it
                     promised_now=callback is not None and call is not None and callback.call_id == call.id,
                 )
@@ -366,6 +393,7 @@ class Desk:
         callback: CallbackInfo | None,
         now: datetime,
         *,
+        owed: tuple[Callback, ...] = (),
         promised_now: bool = False,
     ) -> Iterable[str]:
         contact = subject.contact
@@ -382,6 +410,16 @@ class Desk:
             else:
                 text = translate("desk", "Callback due {when}").format(when=when)
             yield text + (f": {callback.promise}" if callback.promise else ".")
+        for theirs in owed:  # a colleague's promise: theirs to keep, but the person waits for it
+            due = _from_db(theirs.due)
+            when = _local(due).strftime("%d.%m %H:%M")
+            if direction is Direction.IN and callback is None:
+                text = translate("desk", "They are calling about the callback {rep} owes them (due {when})")
+            elif due <= now:
+                text = translate("desk", "{rep} owes them a callback, overdue since {when}")
+            else:
+                text = translate("desk", "{rep} owes them a callback (due {when})")
+            yield text.format(rep=theirs.rep, when=when) + (f": {theirs.promise}" if theirs.promise else ".")
         logged = [c for c in history if c.outcome]
         if direction is Direction.IN:
             tried = next(
@@ -484,12 +522,65 @@ class Desk:
         kind: Kind | str | None = None,
         referred_by: str | None = None,
         call_id: int | None = None,
+        uid: str | None = None,
     ) -> Logged:
         """Record the outcome of a call; the click is durable when this returns.
 
         With ``call_id`` the outcome fills in the record a call event created; otherwise
         a complete call is recorded in one step.
+
+        ``uid`` makes the log exactly-once (an outbox sending again what it logged offline):
+        the call is stored with it, and a uid that is already there is a log that happened —
+        nothing is written, and the answer is that call as it is now (:meth:`_replayed`), however
+        often it comes and even when two connections send it at the same moment.
+
+        Two reps logging the same person at once both land, and neither takes the other's
+        status down: the status is raised in one statement that only ever raises it
+        (:func:`_raise_status`), with the contact's row locked for the rest of the transaction
+        on PostgreSQL (SQLite's write transaction keeps every other writer out already); the
+        referrer is written by itself, never by saving a whole stale row.
         """
+        uid = (uid or "").strip() or None
+        if uid is not None:
+            existing = Call.get_or_none(Call.uid == uid)
+            if existing is not None:
+                return self._replayed(existing)
+        try:
+            return self._log(
+                raw,
+                direction,
+                outcome,
+                note=note,
+                at=at,
+                callback_at=callback_at,
+                promise=promise,
+                kind=kind,
+                referred_by=referred_by,
+                call_id=call_id,
+                uid=uid,
+            )
+        except IntegrityError:
+            # the same uid stored by another connection between our look and our write
+            existing = Call.get_or_none(Call.uid == uid) if uid is not None else None
+            if existing is None:
+                raise
+            return self._replayed(existing)
+
+    def _log(
+        self,
+        raw: str | None,
+        direction: Direction | str,
+        outcome: Outcome | str,
+        *,
+        note: str,
+        at: datetime | None,
+        callback_at: datetime | None,
+        promise: str,
+        kind: Kind | str | None,
+        referred_by: str | None,
+        call_id: int | None,
+        uid: str | None,
+    ) -> Logged:
         direction = _direction(direction)
         outcome = _outcome(outcome)
         override = _kind(kind, direction) if kind else None
@@ -509,6 +600,10 @@ class Desk:
         if outcome is Outcome.CALLBACK:
             due = self._awake(number, due)
         with write_transaction():
+            if uid is not None:
+                existing = _logged_with(uid)
+                if existing is not None:
+                    return self._replayed(existing)
             subject = self._subject(number)
             call = self._call_to_log(call_id, subject, direction)
             call_before = (
@@ -529,8 +624,12 @@ class Desk:
             if contact is None and (outcome.status is not None or referrer):
                 if subject.candidates:  # a status or a referrer for nobody in particular
                     raise _shared_number()
-                contact = self._new_contact_for(subject)
-                created_contact = contact is not None
+                contact, created_contact = self._new_contact_for(subject)
+            changing = outcome.status is not None or bool(referrer)
+            if contact is not None and changing and not created_contact and db.obj.for_update:
+                # the row as it is now, held until this commits: its status and referrer are
+                # what this log changes (and what undo puts back)
+                contact = _locked_contact(contact.id) or contact
             # what classify() said before the rep marked anything during the call (kind_auto)
             facts_at_start = self.facts(_Subject(number, subject.phone, contact, ()))
             marked = False
@@ -540,7 +639,9 @@ class Desk:
                 referred_by_before = contact.referred_by
                 contact.referred_by = referrer
                 contact.updated = to_db(now)
-                contact.save()
+                Contact.update(referred_by=referrer, updated=contact.updated).where(
+                    Contact.id == contact.id
+                ).execute()
             facts = self.facts(_Subject(number, subject.phone, contact, ())) if marked else facts_at_start
             if call is None:
                 auto = classify(direction, facts_at_start)
@@ -563,16 +664,23 @@ class Desk:
             call.contact = contact
             call.outcome = outcome.value
             call.logged = to_db(now)
+            written = [Call.contact, Call.kind, Call.temperature, Call.outcome, Call.logged]
             if note.strip():
                 call.note = note.strip()
-            call.save()
+                written.append(Call.note)
+            if uid is not None and call.uid is None:  # a call logged again keeps its first uid
+                call.uid = uid
+                written.append(Call.uid)
+            if call.id is None:
+                call.save()
+            else:  # only what this log changes: the call's end may be written meanwhile
+                call.save(only=written)
             before = contact.status if contact is not None else None
             if contact is not None:
                 after = raised_status(Status(contact.status), outcome)
                 if after.value != contact.status:
-                    contact.status = after.value
+                    contact.status = _raise_status(contact.id, after, to_db(now))
                     contact.updated = to_db(now)
-                    contact.save()
             closed: list[int] = []
             if outcome.connected and direction is Direction.OUT or outcome is Outcome.CALLBACK:
                 closed = self._close_callbacks(subject.phone, contact, now)
@@ -585,6 +693,7 @@ class Desk:
                     due=to_db(due),
                     promise=promise.strip(),
                     reason="asked",
+                    rep=self.rep,
                     created=to_db(now),
                 )
             created_phone = (
@@ -615,6 +724,28 @@ class Desk:
             call_before=call_before,
         )
 
+    def _replayed(self, call: Call) -> Logged:
+        """The answer to a log whose uid is already stored: that call as it is now, nothing
+        written. Its status did not move (before = after), and the callback it asked for is
+        there while it is open. Undone, it takes back the outcome and that callback and leaves
+        the status and the contact as they are (what they were before is not known any more)."""
+        now = self.clock()
+        contact = Contact.get_or_none(Contact.id == call.contact_id) if call.contact_id else None
+        callback = (
+            Callback.select()
+            .where((Callback.call == call.id) & Callback.done.is_null())
+            .order_by(Callback.id.desc())
+            .first()
+        )
+        status = contact.status if contact is not None else None
+        return Logged(
+            call=self._call_info(call),
+            status_before=status,
+            status_after=status,
+            callback=self._callback_info(callback, now) if callback is not None else None,
+            contact_id=contact.id if contact is not None else None,
+        )
+
     def _call_to_log(self, call_id: int | None, subject: _Subject, direction: Direction) -> Call | None:
         if call_id is None:
             return None
@@ -639,25 +770,39 @@ class Desk:
         )
         return phone
 
-    def _new_contact_for(self, subject: _Subject) -> Contact | None:
-        """An unnamed contact for a number that just earned a status (or a referrer)."""
+    def _new_contact_for(self, subject: _Subject) -> tuple[Contact | None, bool]:
+        """An unnamed contact for a number that just earned a status (or a referrer), and
+        whether it was made now. On PostgreSQL the number's row is locked first: a colleague's
+        log of the same unknown number at the same moment makes the contact, this one finds it
+        (SQLite's write transaction has that order already)."""
         phone = self._phone_for(subject)
         if phone is None:
-            return None
+            return None, False
         if subject.candidates:  # a shared number nobody chose: don't guess who it was
-            return None
+            return None, False
+        if db.obj.for_update:
+            _locking(Phone.select(Phone.id).where(Phone.id == phone.id)).get_or_none()
+            query = Contact.select().join(ContactPhone).where(ContactPhone.phone == phone.id)
+            owners = list(query.order_by(Contact.id))
+            if owners:
+                return (owners[0], False) if len(owners) == 1 else (None, False)
         now = to_db(self.clock())
         contact = Contact.create(name="", created=now, updated=now)
         ContactPhone.create(contact=contact, phone=phone, raw=subject.number.input)
-        return contact
+        return contact, True
 
     def _close_callbacks(self, phone: Phone | None, contact: Contact | None, now: datetime) -> list[int]:
+        """Close the open callbacks this rep owes them (a call kept the promise); a colleague's
+        stay open: their promise may be another (the card keeps saying it is theirs)."""
         where = _theirs(Callback, contact, phone)
         if where is None:
             return []
-        open_ids = [cb.id for cb in Callback.select(Callback.id).where(where & Callback.done.is_null())]
+        query = Callback.select(Callback.id).where(where & Callback.done.is_null() & self._mine())
+        open_ids = [cb.id for cb in _locking(query)]
         if open_ids:
-            Callback.update(done=to_db(now)).where(Callback.id.in_(open_ids)).execute()
+            Callback.update(done=to_db(now)).where(
+                Callback.id.in_(open_ids) & Callback.done.is_null()
+            ).execute()
         return open_ids
 
     @saving()
@@ -671,10 +816,16 @@ class Desk:
     # --- callbacks -------------------------------------------------------------------
 
     def callbacks(self, due_only: bool = False) -> list[CallbackInfo]:
-        """Open callbacks, overdue first (then by due time). A database that cannot be read
-        (locked for long, gone) is a BadInput, so the window's timer says so and goes on."""
+        """The open callbacks this rep owes, overdue first (then by due time): a colleague's
+        promises are theirs, nobody else is reminded of them (those of a database from before
+        callbacks had a rep, with no call to tell whose, are everyone's). A database that cannot
+        be read (locked for long, gone) is a BadInput, so the window's timer says so and goes on."""
         now = self.clock()
-        query = Callback.select().where(Callback.done.is_null()).order_by(Callback.due, Callback.id)
+        query = (
+            Callback.select()
+            .where(Callback.done.is_null() & self._mine())
+            .order_by(Callback.due, Callback.id)
+        )
         if due_only:
             query = query.where(Callback.due <= to_db(now))
         try:
@@ -685,11 +836,12 @@ class Desk:
             ) from exc
 
     def callback(self, callback_id: int) -> CallbackInfo:
-        return self._callback_info(self._get_callback(callback_id), self.clock())
+        """Any callback, a colleague's too (reading it changes nothing)."""
+        return self._callback_info(self._get_callback(callback_id, anyones=True), self.clock())
 
     def callback_choices(self, callback_id: int) -> tuple[CallbackChoice, ...]:
-        """The one-click times for a callback, each moved into the person's calling hours:
-        in 10 minutes, in an hour, tomorrow morning (the start of calling hours, their time)."""
+        """The one-click times for a callback this rep owes, each moved into the person's calling
+        hours: in 10 minutes, in an hour, tomorrow morning (the start of calling hours, their time)."""
         callback = self._get_callback(callback_id)
         number = self._callback_number(callback)
         return self._choices(number)
@@ -754,7 +906,14 @@ class Desk:
 
     @saving()
     def finish_callback(self, callback_id: int) -> CallbackInfo:
-        """The rep kept the promise some other way (a message, a visit): the callback is done."""
+        """The rep kept the promise some other way (a message, a visit): the callback is done.
+
+        Only the rep who owes a callback changes it — here, in :meth:`reopen_callback`,
+        :meth:`reschedule_callback`, :meth:`snooze_callback`, :meth:`set_promise`,
+        :meth:`callback_choices` — and a colleague's is refused with a BadInput that names them:
+        their lists never show it, the card only says it is theirs, and marking someone else's
+        promise kept (or moving it) would take it off their list without their knowing. A call
+        this rep logs with the person closes this rep's callbacks only, for the same reason."""
         callback = self._get_callback(callback_id, open_only=True)
         now = self.clock()
         callback.done = to_db(now)
@@ -769,10 +928,13 @@ class Desk:
         callback.save()
         return self._callback_info(callback, self.clock())
 
-    def _get_callback(self, callback_id: int, *, open_only: bool = False) -> Callback:
+    def _get_callback(self, callback_id: int, *, open_only: bool = False, anyones: bool = False) -> Callback:
         callback = Callback.get_or_none(Callback.id == callback_id)
         if callback is None:
             raise BadInput(translate("desk", "There is no callback {id}.").format(id=callback_id))
+        if not anyones and callback.rep not in ("", self.rep):
+            text = translate("desk", "{rep} owes this callback: only they can change it.")
+            raise BadInput(text.format(rep=callback.rep))
         if open_only and callback.done is not None:
             raise BadInput(translate("desk", "That callback is already done."))
         return callback
@@ -870,13 +1032,15 @@ class Desk:
 
     @saving()
     def rename_rep(self, old: str, new: str) -> int:
-        """The rep changed their name: their calls and personal contacts follow (returns calls)."""
+        """The rep changed their name: their calls, personal contacts and the callbacks they owe
+        follow (returns calls)."""
         old, new = old.strip(), new.strip()
         if not new:
             raise BadInput(translate("desk", "Enter your name."))
         with write_transaction():
             count = Call.update(rep=new).where(Call.rep == old).execute()
             Contact.update(known_by=new).where(Contact.known_by == old).execute()
+            Callback.update(rep=new).where(Callback.rep == old).execute()
         return int(count)
 
     # --- for the window ----------------------------------------------------------------
@@ -904,8 +1068,15 @@ class Desk:
     @saving()
     def undo(self, logged: Logged) -> None:
         """Take a logged outcome back: the call, the contact (status, referrer, or the contact
-        itself if log() created it), the number's record and callbacks as they were."""
+        itself if log() created it), the number's record and callbacks as they were.
+
+        The status goes back only if it is still what this log made it — a colleague's deal
+        logged since (or the rep's own edit) stands — and never below what the person's other
+        calls logged since this one still prove (a colleague's "interested" at the same moment
+        keeps them a prospect). Undone in the opposite order to logging, two logs put back
+        exactly what was there; in another order the status may stay a step up, never down."""
         with write_transaction():
+            since = Call.select(Call.logged).where(Call.id == logged.call.id).scalar()
             if logged.callback is not None:
                 Callback.delete().where(Callback.id == logged.callback.id).execute()
             if logged.closed_callbacks:
@@ -925,13 +1096,19 @@ class Desk:
             else:  # a Logged from before the "before" values were recorded
                 Call.update(outcome=None, logged=None).where(Call.id == logged.call.id).execute()
             if logged.contact_id is not None:
-                changes = {}
-                if logged.status_before is not None:
-                    changes[Contact.status] = logged.status_before
+                moved = logged.status_after is not None and logged.status_after != logged.status_before
+                if logged.status_before is not None and moved:
+                    _take_back_status(
+                        logged.contact_id,
+                        Status(logged.status_before),
+                        str(logged.status_after),
+                        logged.call.id,
+                        since if since is not None else to_db(logged.call.at),
+                    )
                 if logged.referred_by_before is not None:
-                    changes[Contact.referred_by] = logged.referred_by_before
-                if changes:
-                    Contact.update(changes).where(Contact.id == logged.contact_id).execute()
+                    Contact.update(referred_by=logged.referred_by_before).where(
+                        Contact.id == logged.contact_id
+                    ).execute()
                 if logged.created_contact:
                     _delete_if_unused(logged.contact_id)
             if logged.created_phone_id is not None:
@@ -957,14 +1134,15 @@ class Desk:
             subject = self._subject(number)
             if subject.contact is None and subject.candidates:
                 raise _shared_number()
-            contact = subject.contact or self._new_contact_for(subject)
+            contact = subject.contact or self._new_contact_for(subject)[0]
             if contact is None:
                 raise BadInput(translate("desk", "A withheld number cannot be saved."))
+            # only the fields this writes: a colleague's log may be raising the status meanwhile
+            changes = {Contact.source: source.value, Contact.updated: to_db(self.clock())}
             contact.source = source.value
             if referred_by.strip():
-                contact.referred_by = referred_by.strip()
-            contact.updated = to_db(self.clock())
-            contact.save()
+                contact.referred_by = changes[Contact.referred_by] = referred_by.strip()
+            Contact.update(changes).where(Contact.id == contact.id).execute()
             call = Call.get_or_none(Call.id == call_id) if call_id is not None else None
             if call is not None:
                 call.contact = contact
@@ -973,10 +1151,58 @@ class Desk:
                     facts = self.facts(_Subject(number, subject.phone, contact, ()))
                     call.kind = classify(Direction.IN, facts).value
                     call.temperature = temperature(facts).value
-                call.save()
+                call.save(only=[Call.contact, Call.kind, Call.temperature])
         if call_id is not None:
             return self.card_for_call(call_id)
         return self.lookup(raw, Direction.IN)
+
+
+def _locking(query: Select) -> Select:
+    """``query`` with ``FOR UPDATE`` where the database locks rows (PostgreSQL): the rows read
+    are held until the transaction ends. SQLite's write transaction (BEGIN IMMEDIATE) keeps every
+    other writer out from its start, so there the query stays as it is."""
+    return query.for_update() if db.obj.for_update else query
+
+
+def _locked_contact(contact_id: int) -> Contact | None:
+    """The contact's row as it is now, locked until the transaction ends (PostgreSQL)."""
+    return _locking(Contact.select().where(Contact.id == contact_id)).get_or_none()
+
+
+#: a status's rank in SQL: ``CASE status WHEN 'person' THEN 0 WHEN 'prospect' THEN 1 WHEN
+#: 'client' THEN 2 ELSE -1 END`` (a value that is none of them ranks below them all)
+_STATUS_RANK = Case(Contact.status, [(s.value, s.rank) for s in Status], -1)
+
+
+def _raise_status(contact_id: int, status: Status, updated: datetime) -> str:
+    """Raise the contact's status to ``status`` in one statement that never lowers it::
+
+        UPDATE contact SET status = ?, updated = ?
+        WHERE id = ? AND CASE status WHEN 'person' THEN 0 … ELSE -1 END < <rank of the new status>
+
+    Whatever another connection wrote first, a higher status than this one stays. Returns the
+    status the contact has now."""
+    raised = (
+        Contact.update(status=status.value, updated=updated)
+        .where((Contact.id == contact_id) & (status.rank > _STATUS_RANK))
+        .execute()
+    )
+    if raised:
+        return status.value
+    return str(Contact.select(Contact.status).where(Contact.id == contact_id).scalar() or status.value)
+
+
+#: PostgreSQL advisory locks ``(UID_LOCK, hashtext(uid))``: logs of the same uid take turns
+UID_LOCK = 0x43436D70  # "CCmp"
+
+
+def _logged_with(uid: str) -> Call | None:
+    """The call logged with ``uid``, looked up for an exactly-once log. On PostgreSQL a lock of
+    that uid is taken first, held until the transaction ends: a second log of it waits for the
+    first to commit, then finds its call (SQLite's write transaction has that order already)."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        db.obj.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (UID_LOCK, uid))
+    return Call.get_or_none(Call.uid == uid)
 
 
 def close_thread_connection() -> None:
@@ -984,6 +1210,29 @@ def close_thread_connection() -> None:
     thread (the window's import) calls this when its job is done; other threads keep theirs."""
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
+
+
+def _take_back_status(contact_id: int, before: Status, after: str, call_id: int, since: datetime) -> None:
+    """Undo's half of the status: back from ``after`` towards ``before`` (see ``Desk.undo``)."""
+    contact = _locked_contact(contact_id)
+    if contact is None or contact.status != after:
+        return  # moved since: whoever moved it, it stays
+    proven = [
+        status
+        for (outcome,) in Call.select(Call.outcome)
+        .where(
+            (Call.contact == contact_id)
+            & (Call.id != call_id)
+            & (Call.logged >= since - CLOCK_SKEW)
+            & Call.outcome.in_(PROVING)
+        )
+        .tuples()
+        if (status := Outcome(outcome).status) is not None
+    ]
+    status = max([before, *proven], key=lambda s: s.rank)
+    Contact.update(status=status.value).where(
+        (Contact.id == contact_id) & (Contact.status == after)
+    ).execute()
 
 
 def _delete_if_unused(contact_id: int) -> None:

@@ -16,7 +16,7 @@ from companion.desk import Desk
 from companion.method import Kind
 from companion.store import SCHEMA_VERSION, StoreError, close_database, open_database
 from companion.store.migrations import APPLICATION_ID, STEPS, migrate, schema_version
-from companion.store.models import Call, Callback, Contact, ContactPhone, Phone
+from companion.store.models import MODELS, Call, Callback, Contact, ContactPhone, Phone
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -321,6 +321,25 @@ def test_a_v1_database_after_opening_has_the_schema_of_a_new_one(v1_copy: Path, 
     open_database(v1_copy)
     close_database()
     assert schema(v1_copy) == schema(fresh)
+
+
+def test_the_steps_make_what_the_models_say(tmp_path: Path) -> None:
+    # step 1 is frozen: fails when a model changes without a step that makes the same change
+    fresh = fresh_database(tmp_path / "fresh.sqlite3")
+    modelled = SqliteDatabase(str(tmp_path / "modelled.sqlite3"))
+    with modelled.bind_ctx(MODELS):
+        modelled.create_tables(MODELS)
+    modelled.close()
+    assert schema(fresh) == schema(tmp_path / "modelled.sqlite3")
+
+
+def test_a_v1_callback_belongs_to_the_rep_of_the_call_that_asked_for_it(v1_copy: Path) -> None:
+    open_database(v1_copy)
+    try:
+        assert [(c.promise, c.rep) for c in Callback.select()] == [("send the price list", "me")]
+        assert [c.uid for c in Call.select()] == [None, None, None]
+    finally:
+        close_database()
 
 
 def test_upgrading_the_v1_fixture_backs_it_up_only_when_there_is_something_to_do(v1_copy: Path) -> None:

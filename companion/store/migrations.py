@@ -8,34 +8,150 @@ SQLite database is backed up (online backup API) before any step runs.
 To change the schema: change the model, append a step that makes the same change with
 ``playhouse.migrate``, and commit a fixture database of the previous version with data in it
 (``tests/fixtures/``); ``tests/test_store.py`` upgrades every fixture and compares the result
-with a fresh database. Step 1 creates the tables from the models, so once a model changes,
-step 1 must keep creating the *old* shape (freeze its definitions in the step).
+with a fresh database, and compares a database the steps made with one made from the models
+(``tests/test_team.py`` does the same on PostgreSQL). Step 1 creates schema 1 from definitions
+frozen in it, whatever the models look like now.
+
+Schema 2: ``callback.rep`` (the rep who owes it). Schema 3: ``call.uid`` (exactly-once logging).
+On PostgreSQL, ``migrate()`` runs under an advisory lock (``MIGRATION_LOCK``).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from peewee import Database, SqliteDatabase
+from peewee import (
+    BooleanField,
+    Database,
+    DatabaseError,
+    DateTimeField,
+    ForeignKeyField,
+    Model,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
+from playhouse import migrate as pw
 
 from companion.store.errors import StoreError
-from companion.store.models import MODELS
 
 #: "CCmp": written into every SQLite file we create, so a foreign SQLite file is refused.
 APPLICATION_ID = 0x43436D70
+#: the PostgreSQL advisory lock (one 64-bit key: "CCmp" "migr") that migrate() holds on a team
+#: database while it reads the version and runs the steps: reps starting a new version at the
+#: same moment take turns, and all but the first find nothing left to do
+MIGRATION_LOCK = (APPLICATION_ID << 32) | 0x6D696772
 
 Step = Callable[[Database], None]
 
 
 def _v1_initial(database: Database) -> None:
-    database.create_tables(MODELS, safe=False)
+    """The tables as schema 1 had them: frozen here, so that a database made by step 1 and
+    brought up by the later steps is the same as one made now."""
+
+    target = database
+
+    class Base(Model):
+        class Meta:
+            database = target
+            legacy_table_names = False
+
+    class Contact(Base):
+        name = TextField(default="")
+        company = TextField(default="")
+        email = TextField(default="")
+        notes = TextField(default="")
+        status = TextField(default="person")
+        referred_by = TextField(default="")
+        source = TextField(default="")
+        familiarity = TextField(default="none")
+        known_by = TextField(default="")
+        do_not_call = BooleanField(default=False)
+        created = DateTimeField()
+        updated = DateTimeField()
+
+    class Phone(Base):
+        number = TextField(unique=True)
+        raw = TextField(default="")
+        valid = BooleanField(default=False)
+        chosen = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+
+    class ContactPhone(Base):
+        contact = ForeignKeyField(Contact, on_delete="CASCADE")
+        phone = ForeignKeyField(Phone, on_delete="CASCADE")
+        raw = TextField(default="")
+        label = TextField(default="")
+
+        class Meta:
+            indexes = ((("contact", "phone"), True),)
+
+    class Call(Base):
+        phone = ForeignKeyField(Phone, null=True, on_delete="SET NULL")
+        contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+        raw = TextField(default="")
+        direction = TextField()
+        rep = TextField(default="")
+        started = DateTimeField()
+        ended = DateTimeField(null=True)
+        kind = TextField()
+        kind_auto = TextField()
+        temperature = TextField()
+        outcome = TextField(null=True)
+        logged = DateTimeField(null=True)
+        note = TextField(default="")
+
+        class Meta:
+            indexes = (
+                (("phone", "started"), False),
+                (("contact", "started"), False),
+                (("outcome", "started"), False),
+                (("started",), False),
+            )
+
+    class Callback(Base):
+        contact = ForeignKeyField(Contact, null=True, on_delete="CASCADE")
+        phone = ForeignKeyField(Phone, null=True, on_delete="CASCADE")
+        call = ForeignKeyField(Call, null=True, on_delete="SET NULL")
+        due = DateTimeField()
+        promise = TextField(default="")
+        reason = TextField(default="asked")
+        created = DateTimeField()
+        done = DateTimeField(null=True)
+
+        class Meta:
+            indexes = (
+                (("contact", "done"), False),
+                (("phone", "done"), False),
+                (("done", "due"), False),
+            )
+
+    database.create_tables([Contact, Phone, ContactPhone, Call, Callback], safe=False)
 
 
-STEPS: tuple[Step, ...] = (_v1_initial,)
+def _v2_callback_rep(database: Database) -> None:
+    """A callback belongs to the rep who owes it: existing ones take the rep of the call that
+    asked for them ("" where that call is gone: every rep still sees it)."""
+    # NOT NULL with a default in one ALTER TABLE, on SQLite and PostgreSQL alike: playhouse's
+    # add_column would add it nullable and then rebuild the table on SQLite to forbid NULL
+    database.execute_sql("ALTER TABLE callback ADD COLUMN rep TEXT NOT NULL DEFAULT ''")
+    database.execute_sql(
+        'UPDATE callback SET rep = COALESCE((SELECT c.rep FROM "call" c WHERE c.id = callback.call_id), '
+        "'') WHERE call_id IS NOT NULL"
+    )
+
+
+def _v3_call_uid(database: Database) -> None:
+    """A logged call may carry a unique id of its own (exactly-once logging)."""
+    migrator = pw.SchemaMigrator.from_database(database)
+    pw.migrate(migrator.add_column("call", "uid", TextField(null=True, unique=True)))
+
+
+STEPS: tuple[Step, ...] = (_v1_initial, _v2_callback_rep, _v3_call_uid)
 SCHEMA_VERSION = len(STEPS)
 
 
@@ -91,7 +207,27 @@ def migrate(database: Database, steps: Sequence[Step] = STEPS) -> int:
     The backup is taken first; then on SQLite the version is read again under the write lock
     (``BEGIN IMMEDIATE``), so two processes opening a new or old file at the same moment (two
     windows started at once, a hook and the window) migrate it once: the second waits, then
-    finds it done."""
+    finds it done. On PostgreSQL the whole of it — reading the version, every step — happens
+    under the advisory lock ``MIGRATION_LOCK``: several reps starting a new version at the same
+    moment take turns, and the ones after the first find the schema current."""
+    if isinstance(database, PostgresqlDatabase):
+        with _advisory_lock(database):
+            return _migrate(database, steps)
+    return _migrate(database, steps)
+
+
+@contextmanager
+def _advisory_lock(database: Database) -> Iterator[None]:
+    """Hold PostgreSQL's session-level advisory lock ``MIGRATION_LOCK`` (waiting for it)."""
+    database.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        yield
+    finally:
+        with suppress(DatabaseError):  # the connection is gone, and the lock with it
+            database.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _migrate(database: Database, steps: Sequence[Step]) -> int:
     current = _check(database, schema_version(database), len(steps))
     if current == len(steps):
         return current

@@ -76,6 +76,9 @@ class Call(BaseModel):
     outcome = TextField(null=True)
     logged = DateTimeField(null=True)
     note = TextField(default="")
+    #: who logged it gives each logged call a unique id of its own (an outbox replaying what it
+    #: logged offline): ``Desk.log`` with a uid already here writes nothing (schema 3)
+    uid = TextField(null=True, unique=True)
 
     class Meta:
         indexes = (
@@ -94,6 +97,9 @@ class Callback(BaseModel):
     promise = TextField(default="")
     #: "asked" (they asked us to call) or "promised" (we said we would)
     reason = TextField(default="asked")
+    #: the rep who owes it (the rep who logged the call that asked for it); "" = nobody named,
+    #: a callback from before schema 2 without its call: every rep's list shows it
+    rep = TextField(default="")
     created = DateTimeField()
     done = DateTimeField(null=True)
 
