@@ -10,6 +10,7 @@ import argparse
 import codecs
 import io
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from typing import Any, TextIO
 
 from companion import i18n
 from companion.card import CallbackInfo, CallInfo, Card
-from companion.config import DEMO_FILE, Settings, data_dir, default_database, load_settings
+from companion.config import DB_FILE, DEMO_FILE, Settings, data_dir, default_database, load_settings
 from companion.desk import BadInput, Desk
 from companion.i18n import translate
 from companion.ipc import Event, MessageError, usable
@@ -37,6 +38,7 @@ from companion.method import (
 EXIT_BAD_INPUT = 2
 #: commands that only read: they never create a database file
 READ_ONLY_COMMANDS = ("lookup", "callbacks", "export", "status")
+DB_ACTIONS = ("backup", "restore", "migrate-to")
 
 
 #: argparse's own words (usage, headings, its error messages), in the context lupdate files them
@@ -209,9 +211,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("status", help=translate("cli", "what is in the database, and the calls still to log"))
 
-    p = command("db", help=translate("cli", "back up the database to FILE, or restore it from a backup FILE"))
-    p.add_argument("action", choices=("backup", "restore"), help=translate("cli", "backup or restore"))
-    p.add_argument("file")
+    p = command(
+        "db",
+        help=translate(
+            "cli",
+            "back up the database to FILE, restore it from a backup FILE, or copy it into a team "
+            "database (migrate-to URL)",
+        ),
+    )
+    p.add_argument("action", choices=DB_ACTIONS, help=translate("cli", "backup, restore or migrate-to"))
+    p.add_argument(
+        "file",
+        metavar="FILE|URL",
+        help=translate(
+            "cli",
+            "the backup file; for migrate-to, the team database "
+            "(postgresql://user:password@host:5432/name) or another database file",
+        ),
+    )
     return parser
 
 
@@ -306,7 +323,7 @@ def main(
     from companion.store import StoreError, is_url, open_database
 
     if args.command == "db":  # before opening: a restore may replace a damaged or newer file
-        return _db(args, target, out)
+        return _db(args, target, out, settings)
     if args.command == "places-cache":
         from companion import places
 
@@ -495,13 +512,15 @@ def _self_command() -> list[str]:
     return [str(python), "-m", "companion"]
 
 
-def _db(args: argparse.Namespace, target: str, out: TextIO) -> int:
+def _db(args: argparse.Namespace, target: str, out: TextIO, settings: Settings) -> int:
     """``db backup FILE`` / ``db restore FILE``: a database file only, through SQLite's backup
     API; the database is not opened as the other commands open it (nor created, nor migrated
-    in place before a restore)."""
+    in place before a restore). ``db migrate-to URL``: see ``_migrate_to``."""
     from companion.store import StoreError, is_url
     from companion.store.backups import backup_to, restore
 
+    if args.action == "migrate-to":  # from the rep's own file, even once the settings name a team's
+        return _migrate_to(args.db or personal_database(), args.file, out, settings)
     if is_url(target):
         return _fail(
             translate(
@@ -521,6 +540,64 @@ def _db(args: argparse.Namespace, target: str, out: TextIO) -> int:
     else:
         text = translate("cli", "Restored {db} from {file}.")
     print(text.format(db=target, file=args.file, kept=done.kept), file=out)
+    return 0
+
+
+def personal_database() -> str:
+    """The rep's own history: ``COMPANION_DB``, else the file in the data folder; not the team
+    database of the settings (``default_database``), which is where a migration goes."""
+    return os.environ.get("COMPANION_DB") or str(data_dir() / DB_FILE)
+
+
+def _migrate_to(source: str, url: str, out: TextIO, settings: Settings) -> int:
+    """``db migrate-to URL``: the history in the database file (``--db``, else
+    ``personal_database``) copied into the database at URL, in one transaction there; the file
+    is only read. A second run finds everything there and copies nothing."""
+    from companion.paths import without_password
+    from companion.store import StoreError, is_url
+    from companion.store.merge import copy_into
+
+    if is_url(source):
+        return _fail(
+            translate(
+                "cli", "db migrate-to copies a database file into URL; {db} is a team database already."
+            ).format(db=without_password(source))
+        )
+    try:
+        report = copy_into(Path(source), url, rep=settings.rep)
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(
+        translate(
+            "cli",
+            "Copied {db} into {target}. New: contacts {contacts}, numbers {numbers}, calls {calls}, "
+            "callbacks {callbacks}.",
+        ).format(
+            db=source,
+            target=report.target,
+            contacts=report.contacts.created,
+            numbers=report.phones.created,
+            calls=report.calls.created,
+            callbacks=report.callbacks.created,
+        ),
+        file=out,
+    )
+    if report.matched or report.skipped:
+        print(
+            translate(
+                "cli",
+                "Already there: contacts {contacts}, numbers {numbers}, calls {calls}, callbacks "
+                "{callbacks}; rows completed: {filled}; duplicates joined: {joined}.",
+            ).format(
+                contacts=report.contacts.matched,
+                numbers=report.phones.matched,
+                calls=report.calls.matched,
+                callbacks=report.callbacks.matched,
+                filled=report.updated,
+                joined=report.skipped,
+            ),
+            file=out,
+        )
     return 0
 
 

@@ -466,9 +466,21 @@ def test_db_commands_refuse_a_team_database_and_a_missing_one(
     assert not missing.exists() and not (tmp_path / "x.sqlite3").exists()
 
 
-def test_migrate_to_is_not_a_db_command_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["db", "migrate-to", "postgresql://team@localhost/calls"]) == 2
+def test_migrate_to_is_the_third_db_action_beside_backup_and_restore(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``db migrate-to URL`` (tests/test_migrate_to.py has the rest): the same ``db`` command,
+    its second argument a database to copy into; the database itself is only read."""
+    closed_database(db_path, "mine")
+    before = db_path.read_bytes()
+    team = tmp_path / "team.sqlite3"
+    code, out = run_cli("--db", str(db_path), "db", "migrate-to", str(team))
+    assert code == 0 and capsys.readouterr().err == "" and out.startswith(f"Copied {db_path} into {team}.")
+    assert notes(team) == ["mine"] and db_path.read_bytes() == before
+    assert run_cli("--db", str(tmp_path / "none.sqlite3"), "db", "migrate-to", str(team)) == (2, "")
     assert capsys.readouterr().err.count("\n") == 1
+    assert run_cli("db", "merge", str(team)) == (2, "")  # the actions are these three
+    assert "'backup', 'restore', 'migrate-to'" in capsys.readouterr().err
 
 
 def test_contacts_survive_a_backup_and_restore(db_path: Path, tmp_path: Path) -> None:
