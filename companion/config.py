@@ -2,7 +2,9 @@
 
 Preferences are a small JSON file so that hooks and the CLI can read them without Qt
 (window geometry and such stay in QSettings). ``COMPANION_CONFIG`` points elsewhere (tests,
-portable installs); ``COMPANION_DB`` is the fallback for ``--db``.
+portable installs). The database: ``--db``, then ``COMPANION_DB``, then ``team_database``, then
+the file in the data folder (``paths.default_database``). The file may hold the team
+database's password: it is written readable by its owner only.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 from companion.i18n import LANGUAGES
 
@@ -26,6 +29,7 @@ from companion.paths import DEMO_FILE as DEMO_FILE
 from companion.paths import config_path as config_path
 from companion.paths import data_dir as data_dir
 from companion.paths import default_database as default_database
+from companion.paths import is_team_url, settings_data
 
 
 def os_user() -> str:
@@ -94,6 +98,9 @@ class Settings:
     http_token: str = ""
     #: a phone number copied anywhere shows its card
     clipboard_watch: bool = False
+    #: the team's shared history: a ``postgresql://`` address (password included); empty: the
+    #: file of this computer. Read by ``paths.default_database`` (a hook's fast path) as well
+    team_database: str = ""
 
     @property
     def hours(self) -> tuple[time, time]:
@@ -111,19 +118,15 @@ class Settings:
 
 def load_settings(path: Path | None = None) -> Settings:
     """The saved preferences; a missing or damaged file gives the defaults."""
-    path = path or config_path()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Settings()
-    if not isinstance(raw, dict):
-        return Settings()
+    raw = settings_data(path or config_path())
     # a value of the wrong type (hand-edited file, older version) falls back to its default
     # rather than crashing later: "region": 7 or "callback_delay_minutes": "soon"
     known = {f.name: type(f.default) for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known and _fits(v, known[k])}
+    values: dict[str, Any] = {k: v for k, v in raw.items() if k in known and _fits(v, known[k])}
     if values.get("lang") not in (None, "", *LANGUAGES):
         del values["lang"]
+    if values.get("team_database") and not is_team_url(values["team_database"]):
+        del values["team_database"]  # as paths.team_database: never taken for a file name
     settings = Settings(**values)
     try:
         settings.hours  # noqa: B018 - validates the times
@@ -139,8 +142,20 @@ def _fits(value: object, kind: type) -> bool:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the preferences in one step (a new file moved over the old one), readable and
+    writable by this user only: it may hold the team database's password."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.unlink(missing_ok=True)  # a leftover may have been made with wider rights
+    text = json.dumps(asdict(settings), indent=2, ensure_ascii=False).encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if hasattr(os, "fchmod"):  # 0o600 whatever the umask (Windows: the folder's ACL)
+                os.fchmod(fh.fileno(), 0o600)
+            fh.write(text)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)

@@ -24,6 +24,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from companion import ipc
+from companion.paths import without_password
 
 log = logging.getLogger("companion.ipc")
 
@@ -177,7 +178,10 @@ class InstanceServer(QObject):
             self._answer(sock, ipc.Reply(False, f"bad message: {exc}"))
             return
         if event.db is not None and not same_database(event.db, self.database):
-            why = f"Call Companion is already open on {self.database}; close it to use {event.db}."
+            why = (
+                f"Call Companion is already open on {without_password(self.database)}; "
+                f"close it to use {without_password(event.db)}."
+            )
             self._answer(sock, ipc.Reply(False, why, elsewhere=True))
             if event.event == "show" and self.on_other_database is not None:
                 try:  # someone opened the app for another database: this window says why not

@@ -326,3 +326,30 @@ def test_linphones_hostile_caller_text_reaches_the_card_and_runs_nothing(
     trace.wait_for(lambda line: line["event"] == "card_painted", "its card")
     (raw, direction), *_ = calls(env)
     assert direction == "in" and user in raw
+
+
+def test_a_hook_and_the_window_agree_on_the_team_database_of_the_settings(
+    env: dict[str, str], trace: Trace, tmp_path: Path, postgres_server
+) -> None:  # type: ignore[no-untyped-def]
+    """No --db, no COMPANION_DB: both read ``team_database`` from the settings file (the hook
+    on its fast path), so the window open on it takes the hook's call; nothing goes to a file."""
+    import psycopg2
+
+    team = postgres_server.new_database()
+    team_env = {k: v for k, v in env.items() if k != "COMPANION_DB"}
+    settings = {"region": "RU", "rep": "me", "team_database": team}
+    (tmp_path / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    start_window(team_env, trace)
+    result = hook(team_env, "incoming", "8 (499) 322-46-85")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # taken by the window, not recorded here as "elsewhere"
+    trace.wait_for(lambda line: line.get("e164") == "+74993224685", "card for +74993224685")
+    assert trace.count("event_received", kind="incoming") == 1
+    connection = psycopg2.connect(team)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT raw, direction FROM call ORDER BY id")
+            assert cursor.fetchall() == [("8 (499) 322-46-85", "in")]
+    finally:
+        connection.close()
+    assert not any((tmp_path / "xdg-data").rglob("*.sqlite3"))  # no file of this computer was made

@@ -14,9 +14,13 @@ from pathlib import Path
 
 from peewee import Database, DatabaseError, SqliteDatabase, __exception_wrapper__
 
+from companion.paths import TEAM_SCHEMES, without_password
 from companion.store.errors import StoreError
 from companion.store.migrations import SCHEMA_VERSION, migrate
 from companion.store.models import db
+
+#: how long opening a team database waits for its server (a hook's softphone waits with it)
+CONNECT_TIMEOUT = 10
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -36,7 +40,9 @@ def open_database(target: str | os.PathLike[str]) -> Database:
             database.execute_sql("PRAGMA journal_mode = wal")
     except DatabaseError as exc:
         database.close()
-        raise StoreError(f"{text}: cannot use this database ({exc}).") from exc
+        raise StoreError(
+            f"{without_password(text)}: cannot use this database ({_hidden(exc, text)})."
+        ) from exc
     except StoreError:
         database.close()
         raise
@@ -123,17 +129,41 @@ def _open_url(url: str) -> Database:
     from playhouse.db_url import connect
 
     try:
-        database = connect(url)
+        team = url.strip().lower().startswith(TEAM_SCHEMES)
+        database = _open_postgresql(url) if team else connect(url)
     except (ImportError, RuntimeError) as exc:
         raise StoreError(f"no database driver for {url.split('://')[0]} ({exc}).") from exc
     except ValueError as exc:
-        raise StoreError(f"not a database URL: {str(exc).rstrip('.')}.") from exc
+        raise StoreError(f"not a database URL: {_hidden(exc, url).rstrip('.')}.") from exc
     db.initialize(database)
     try:
         database.connect(reuse_if_open=True)
     except DatabaseError as exc:
-        raise StoreError(f"cannot connect to the team database: {exc}".strip()) from exc
+        raise StoreError(f"cannot connect to the team database: {_hidden(exc, url)}".strip()) from exc
     return database
+
+
+def _open_postgresql(url: str) -> Database:
+    """A team database, read as ``check_connection`` reads it (user, password and database
+    name percent-decoded), with a connect timeout unless the address gives one."""
+    from peewee import PostgresqlDatabase
+
+    from companion.store.probe import connect_params
+
+    params = connect_params(url)
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT)
+    return PostgresqlDatabase(params.pop("database"), **params)
+
+
+def _hidden(exc: BaseException, url: str) -> str:
+    """The error's words without the address's password."""
+    from companion.store.probe import connect_params, hide
+
+    try:
+        password = str(connect_params(url).get("password", "")) if "://" in url else ""
+    except ValueError:
+        password = ""
+    return hide(str(exc), (password,))
 
 
 __all__ = ["SCHEMA_VERSION", "StoreError", "close_database", "is_url", "open_database", "write_transaction"]

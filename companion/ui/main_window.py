@@ -50,6 +50,7 @@ from companion.integrations.http_hook import DEFAULT_PORT, HttpHook
 from companion.ipc import Event
 from companion.journal import Journal
 from companion.method import Direction
+from companion.paths import without_password
 from companion.ui import dialogs
 from companion.ui.callbacks_view import CallbacksView
 from companion.ui.card_view import CardView
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Call Companion is open on another database. To open {database}, quit this window "
                 "first (tray icon → Quit), then start Call Companion again."
-            ).format(database=database)
+            ).format(database=without_password(database))
         )
 
     def unreachable(self, why: str) -> None:

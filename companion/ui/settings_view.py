@@ -1,4 +1,5 @@
-"""Settings: my name, default region, calling hours, language, window behaviour."""
+"""Settings: my name, default region, calling hours, language, window behaviour, the softphone,
+the team database."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from companion.integrations import autostart, dial, url_handlers
 from companion.method import QT_TRANSLATE_NOOP
 from companion.ui.softphone_settings import SoftphoneSettings, narrow
 from companion.ui.style import ok_colour, warning_colour
+from companion.ui.team_settings import TeamSettings
 
 #: countries phonenumbers' tables name in English only (or not at all): their names for a
 #: translation, used where the tables have none in the window's language
@@ -238,6 +240,10 @@ class SettingsView(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Settings message"))
         layout.addWidget(self.message)
+        # saved by its own buttons (after a connection check), not by "Save settings"
+        self.team = TeamSettings(settings)
+        self.team.chosen.connect(self._team_chosen)
+        layout.addWidget(self.team)
         layout.addStretch(1)
         self.load(settings)
 
@@ -270,6 +276,7 @@ class SettingsView(QWidget):
         self.on_top_calls.setChecked(settings.on_top_during_calls)
         self.pinned.setChecked(settings.pinned)
         self.softphone.load(settings)
+        self.team.load(settings)
         try:
             self.autostart.setChecked(autostart.is_enabled())
         except OSError:
@@ -351,6 +358,12 @@ class SettingsView(QWidget):
         if note:
             self.os_settings.show()
         return note
+
+    def _team_chosen(self, url: str) -> None:
+        """Save the team database the section chose, and nothing else of this page (what is
+        typed elsewhere here is saved by "Save settings")."""
+        self.settings = replace(self.settings, team_database=url)
+        self.settingsChanged.emit(self.settings)
 
     def show_problem(self, text: str) -> None:
         self._problem = True

@@ -77,8 +77,11 @@ ALLOWED = (
     "CSV",
     "vCard",
     "Excel",
-    # the abbreviation a Russian salesperson reads as it is
+    # the abbreviations a Russian salesperson reads as they are
     "CRM",
+    "VPN",
+    # the team database's server program (Settings → Team database)
+    "PostgreSQL",
     # link schemes, typed as they are ("tel:, callto: и sip:")
     "tel:",
     "callto:",
@@ -100,6 +103,7 @@ ALLOWED = (
 NOT_WORDS = re.compile(
     r"\S+@\S+\.\w+"  # e-mail
     r"|https?://\S+"  # web address
+    r"|postgres(?:ql)?://\S*"  # a team database's address (Settings → Team database)
     r"|(?:[A-Za-z]:\\|~?/)[^\s\"'«»]+"  # file path
     r"|\*\.\w+"  # file pattern of a file dialog's filter
     r"|\b[\w-]+\.(?:ini|csv|vcf|xlsx|sqlite3)\b"  # a file's name (microsip.ini, contacts.csv)
