@@ -282,6 +282,10 @@ class Logged:
     referred_by_before: str | None = None
     #: for undo: the call record before log() filled it in (None when log() created it)
     call_before: CallBefore | None = None
+    #: the team database could not be reached: the outcome waits in this computer's outbox
+    #: (companion.offline) under ``uid``, to be sent when it is back
+    queued: bool = False
+    uid: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -291,4 +295,5 @@ class Logged:
             "callback": self.callback.to_json() if self.callback else None,
             "closed_callbacks": list(self.closed_callbacks),
             "still_open": self.still_open.to_json() if self.still_open else None,
+            "queued": self.queued,
         }

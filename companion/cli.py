@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import io
 import json
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,6 +39,9 @@ from companion.method import (
 EXIT_BAD_INPUT = 2
 #: commands that only read: they never create a database file
 READ_ONLY_COMMANDS = ("lookup", "callbacks", "export", "status")
+#: what works with the team database away: cards from this computer's last knowledge, outcomes
+#: kept in its outbox (companion.offline)
+OFFLINE_COMMANDS = (None, "window", "lookup", "log", "incoming", "outgoing", "answered", "ended")
 DB_ACTIONS = ("backup", "restore", "migrate-to")
 
 
@@ -334,12 +338,23 @@ def main(
         return 0
     if args.command in READ_ONLY_COMMANDS and not is_url(target) and not Path(target).exists():
         target = ":memory:"  # nothing recorded yet: answer as an empty database, create no file
+    reopen = None
     try:
         database = open_database(target)
     except StoreError as exc:
-        return _fail(str(exc))
+        from companion.offline import is_unreachable
+
+        if not (is_url(target) and args.command in OFFLINE_COMMANDS and is_unreachable(exc)):
+            return _fail(str(exc))
+        from companion.store.models import db
+
+        database = db.obj  # bound, not connected: every use tries the server again
+
+        def reopen() -> object:
+            return open_database(target)
+
     try:
-        desk = Desk(settings)
+        desk = _desk(settings, target, reopen)
         return _run(args, desk, out, target)
     except (BadInput, StoreError) as exc:
         return _fail(str(exc))
@@ -385,6 +400,16 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
         )
         if args.json:
             _print_json(logged.to_json(), out)
+        elif logged.queued:
+            waiting = desk.waiting() if hasattr(desk, "waiting") else 1
+            print(
+                translate(
+                    "cli",
+                    "Saved on this computer: the team database cannot be reached. It is sent when "
+                    "the server is back ({n} waiting; the window sends them, or the next log).",
+                ).format(n=waiting),
+                file=out,
+            )
         else:
             _print_logged(logged.call, logged.status_after, logged.callback, out)
     elif command == "callbacks":
@@ -420,6 +445,18 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
     else:
         return _window(desk, target)
     return 0
+
+
+def _desk(settings: Settings, target: str, reopen: Callable[[], object] | None) -> Desk:
+    """The plain desk; for a team database, the one that keeps clicks while it is away."""
+    from companion.store import is_url
+
+    if not is_url(target):
+        return Desk(settings)
+    from companion.offline import TeamDesk
+    from companion.outbox import Outbox, file_for
+
+    return TeamDesk(settings, Outbox(file_for(target, data_dir())), reopen=reopen)
 
 
 def _window(
@@ -789,7 +826,14 @@ def entry(*, offered: bool = False, alone: bool = False) -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    sys.exit(main(offered=offered, alone=alone))
+    try:
+        code = main(offered=offered, alone=alone)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `companion … | head`: the reader has what it wanted
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the process ends here
+        code = 0
+    sys.exit(code)
 
 
 if __name__ == "__main__":

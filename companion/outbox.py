@@ -52,7 +52,19 @@ CREATE TABLE IF NOT EXISTS cards (
 """
 
 #: what a log() offline keeps: the arguments a complete call needs later
-LOG_FIELDS = ("raw", "direction", "outcome", "note", "at", "callback_at", "promise", "kind", "referred_by")
+#: (``call_id``: the record a ringing call made on the server before it went away, if it did)
+LOG_FIELDS = (
+    "raw",
+    "direction",
+    "outcome",
+    "note",
+    "at",
+    "callback_at",
+    "promise",
+    "kind",
+    "referred_by",
+    "call_id",
+)
 
 
 def file_for(url: str, folder: Path) -> Path:
@@ -115,6 +127,11 @@ class Outbox:
     def count(self) -> int:
         with self._connection() as con:
             return int(con.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    def withdraw(self, uid: str) -> bool:
+        """Take back an outcome not sent yet (undo); False when it is gone already."""
+        with self._connection() as con:
+            return con.execute("DELETE FROM outbox WHERE uid = ?", (uid,)).rowcount > 0
 
     def sent(self, seq: int) -> None:
         with self._connection() as con:

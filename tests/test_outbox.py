@@ -40,10 +40,12 @@ def test_the_same_uid_is_kept_once(tmp_path: Path) -> None:
     assert box.count() == 1
 
 
-def test_only_the_arguments_of_a_complete_call_are_kept(tmp_path: Path) -> None:
+def test_only_the_arguments_of_log_are_kept_and_an_unsent_one_can_be_taken_back(tmp_path: Path) -> None:
     box = Outbox(tmp_path / "team.sqlite3")
-    box.put({"raw": IVAN, "direction": "in", "outcome": "talked", "call_id": 17})
-    assert "call_id" not in box.pending()[0].arguments  # the server never saw that call record
+    uid = box.put({"raw": IVAN, "direction": "in", "outcome": "talked", "call_id": 17, "flavour": "x"})
+    assert box.pending()[0].arguments == {"raw": IVAN, "direction": "in", "outcome": "talked", "call_id": 17}
+    assert box.withdraw(uid) and box.count() == 0
+    assert not box.withdraw(uid)
 
 
 def test_replay_sends_in_order_and_stops_while_the_server_is_away(tmp_path: Path) -> None:

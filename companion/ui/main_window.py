@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QCursor,
@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QProxyStyle,
     QStyle,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QTabWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -42,7 +44,7 @@ from companion import i18n, numbers, places
 from companion.book import Book
 from companion.card import CallbackInfo, Card
 from companion.config import Settings
-from companion.desk import BadInput, Desk
+from companion.desk import BadInput, Desk, close_thread_connection
 from companion.importers import ImportFileError, ImportReport, open_source
 from companion.integrations import dial
 from companion.integrations.clipboard import ClipboardWatch
@@ -59,6 +61,7 @@ from companion.ui.history_view import HistoryView
 from companion.ui.icons import icon
 from companion.ui.import_dialog import IMPORT_PATTERNS, ImportDialog, importable_files
 from companion.ui.settings_view import SettingsView
+from companion.ui.style import warning_colour
 from companion.ui.today_view import TodayView
 from companion.ui.tolog_view import ToLogView
 from companion.ui.trace import Tracer
@@ -66,6 +69,7 @@ from companion.ui.trace import Tracer
 log = logging.getLogger("companion.ui")
 
 #: how often the window looks for callbacks that fell due
+LINK_CHECK_MS = 10_000  # how often a team desk looks whether the server is back
 DUE_CHECK_MS = 30_000
 #: more callbacks falling due at once than this get one notification together
 NOTIFY_EACH = 3
@@ -176,7 +180,19 @@ class MainWindow(QMainWindow):
         self.pin.setChecked(settings.pinned)
         self.pin.toggled.connect(self._pin_toggled)
         self.tabs.setCornerWidget(self.pin, Qt.Corner.TopRightCorner)
-        self.setCentralWidget(self.tabs)
+        # a team database that cannot be reached: said above every view, with what waits
+        self.link_banner = QLabel()
+        self.link_banner.setWordWrap(True)
+        self.link_banner.setAccessibleName(self.tr("Team database state"))
+        self.link_banner.setStyleSheet(f"color: {warning_colour()}; font-weight: bold; padding: 4px;")
+        self.link_banner.hide()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.link_banner)
+        column.addWidget(self.tabs)
+        self.setCentralWidget(body)
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.card.logged.connect(self._after_change)
@@ -218,6 +234,15 @@ class MainWindow(QMainWindow):
         self.due_timer.setInterval(DUE_CHECK_MS)
         self.due_timer.timeout.connect(self.check_due)
         self.due_timer.start()
+
+        # a team desk (companion.offline.TeamDesk): is the server back? then send what waits
+        self._link_check: LinkCheck | None = None
+        self.link_timer = QTimer(self)
+        self.link_timer.setInterval(LINK_CHECK_MS)
+        self.link_timer.timeout.connect(self.check_link)
+        if hasattr(desk, "check_link"):
+            self.link_timer.start()
+        self.card.logged.connect(self.show_link_state)
 
     # --- events from outside --------------------------------------------------------------
 
@@ -626,6 +651,41 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.card)
         self.card.show_number(number, direction)
 
+    # --- the team database's link ---------------------------------------------------------
+
+    def check_link(self) -> None:
+        """Off the GUI thread (a connect may wait for its timeout): one look at a time."""
+        if self._link_check is not None or not hasattr(self.desk, "check_link"):
+            return
+        self._link_check = LinkCheck(self.desk)
+        self._link_check.signals.done.connect(self._link_checked)
+        QThreadPool.globalInstance().start(self._link_check)
+
+    def _link_checked(self, sent: int, problem: str) -> None:
+        self._link_check = None
+        if problem:
+            log.warning("sending the waiting outcomes: %s", problem)
+        if sent:
+            self._after_change()
+        self.show_link_state()
+
+    def show_link_state(self, *_args: object) -> None:
+        offline = bool(getattr(self.desk, "offline", False))
+        waiting = self.desk.waiting() if hasattr(self.desk, "waiting") else 0
+        if offline:
+            text = self.tr(
+                "Offline: the team database cannot be reached. %n outcome(s) waiting to be sent; "
+                "cards show what this computer last knew.",
+                "",
+                waiting,
+            )
+        elif waiting:
+            text = self.tr("Sending %n waiting outcome(s) to the team database…", "", waiting)
+        else:
+            text = ""
+        self.link_banner.setText(text)
+        self.link_banner.setVisible(bool(text))
+
     def _after_change(self, *_args: object) -> None:
         """Something was logged or undone: the lists and their counts are read again."""
         self._update_tolog_title()
@@ -760,6 +820,29 @@ class MainWindow(QMainWindow):
             self.quitting = False
             return
         super().closeEvent(event)
+
+
+class _LinkSignals(QObject):
+    done = Signal(int, str)  # how many were sent; what went wrong ("" when nothing)
+
+
+class LinkCheck(QRunnable):
+    """``desk.check_link()`` in a pool thread (its own database connection)."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.signals = _LinkSignals()
+
+    def run(self) -> None:
+        sent, problem = 0, ""
+        try:
+            sent = int(self.desk.check_link())  # type: ignore[attr-defined]
+        except Exception as exc:  # an outcome the server refuses: it stays first, said in the log
+            problem = str(exc)
+        finally:
+            close_thread_connection()  # peewee's connection of this pool thread
+        self.signals.done.emit(sent, problem)
 
 
 def _warm_up(region: str, lang: str) -> None:

@@ -1398,6 +1398,10 @@ You can also type or paste a number above.</source>
             <translation>На этом компьютере нечем набирать телефонные ссылки: выберите софтфон в «Настройки → Телефонные ссылки», и кнопка «Позвонить» будет набирать через него.</translation>
         </message>
         <message>
+            <source>Team database state</source>
+            <translation>Состояние командной базы</translation>
+        </message>
+        <message>
             <source>Do not call</source>
             <translation>Не звонить</translation>
         </message>
@@ -1468,6 +1472,22 @@ You can also type or paste a number above.</source>
         <message>
             <source>Cannot import {file}</source>
             <translation>Не удаётся импортировать {file}</translation>
+        </message>
+        <message numerus="yes">
+            <source>Offline: the team database cannot be reached. %n outcome(s) waiting to be sent; cards show what this computer last knew.</source>
+            <translation>
+                <numerusform>Нет связи: командная база недоступна. %n итог звонка ждёт отправки; карточки показывают то, что знал этот компьютер.</numerusform>
+                <numerusform>Нет связи: командная база недоступна. %n итога звонков ждут отправки; карточки показывают то, что знал этот компьютер.</numerusform>
+                <numerusform>Нет связи: командная база недоступна. %n итогов звонков ждут отправки; карточки показывают то, что знал этот компьютер.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Sending %n waiting outcome(s) to the team database…</source>
+            <translation>
+                <numerusform>Отправляем в командную базу %n ожидающий итог…</numerusform>
+                <numerusform>Отправляем в командную базу %n ожидающих итога…</numerusform>
+                <numerusform>Отправляем в командную базу %n ожидающих итогов…</numerusform>
+            </translation>
         </message>
         <message>
             <source>Your name changed</source>
@@ -1793,6 +1813,166 @@ You can also type or paste a number above.</source>
         </message>
     </context>
     <context>
+        <name>TeamSettings</name>
+        <message>
+            <source>Team database</source>
+            <extracomment>the team database to use from now on ("" = this computer's own file), to be saved a check has finished and its result is shown (a ``team.Probe``) what the window opened with (as far as the settings say): a change applies on restart</extracomment>
+            <translation>Командная база</translation>
+        </message>
+        <message>
+            <source>One history for the whole team: when a colleague has already talked to a caller, your next call with them starts warm, with what was said. Fill in what your admin sent you.</source>
+            <translation>Одна история звонков на всю команду: если коллега уже говорил с человеком, ваш следующий звонок с ним начнётся не с нуля — вы увидите, о чём шла речь. Заполните поля тем, что прислал администратор.</translation>
+        </message>
+        <message>
+            <source>Database in use</source>
+            <translation>Используемая база</translation>
+        </message>
+        <message>
+            <source>Paste an address</source>
+            <translation>Вставить адрес</translation>
+        </message>
+        <message>
+            <source>Fill in the fields from a copied postgresql:// address</source>
+            <translation>Заполнить поля из скопированного адреса postgresql://</translation>
+        </message>
+        <message>
+            <source>Fills in the fields from an address you copied (postgresql://…)</source>
+            <translation>Заполняет поля по скопированному адресу (postgresql://…)</translation>
+        </message>
+        <message>
+            <source>Team database server</source>
+            <translation>Сервер командной базы</translation>
+        </message>
+        <message>
+            <source>Name or IP address</source>
+            <translation>Имя или IP-адрес</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>Сервер</translation>
+        </message>
+        <message>
+            <source>Team database port</source>
+            <translation>Порт командной базы</translation>
+        </message>
+        <message>
+            <source>Port</source>
+            <translation>Порт</translation>
+        </message>
+        <message>
+            <source>Team database name</source>
+            <translation>Имя командной базы</translation>
+        </message>
+        <message>
+            <source>Database</source>
+            <translation>База данных</translation>
+        </message>
+        <message>
+            <source>Team database user name</source>
+            <translation>Пользователь командной базы</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>Пользователь</translation>
+        </message>
+        <message>
+            <source>Team database password</source>
+            <translation>Пароль командной базы</translation>
+        </message>
+        <message>
+            <source>Kept in Call Companion's settings file on this computer, which only your user account can read.</source>
+            <translation>Хранится в файле настроек Call Companion на этом компьютере; прочитать его может только ваша учётная запись.</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Пароль</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>Проверить подключение</translation>
+        </message>
+        <message>
+            <source>Test the connection to the team database</source>
+            <translation>Проверить подключение к командной базе</translation>
+        </message>
+        <message>
+            <source>Use this team database</source>
+            <translation>Использовать эту командную базу</translation>
+        </message>
+        <message>
+            <source>Checks the connection first; applies after a restart</source>
+            <translation>Сначала проверяет подключение; вступит в силу после перезапуска</translation>
+        </message>
+        <message>
+            <source>Stop using it</source>
+            <translation>Отключить</translation>
+        </message>
+        <message>
+            <source>Stop using the team database</source>
+            <translation>Отключить командную базу</translation>
+        </message>
+        <message>
+            <source>Back to this computer's own history after a restart</source>
+            <translation>После перезапуска — снова своя история на этом компьютере</translation>
+        </message>
+        <message>
+            <source>Team database message</source>
+            <translation>Сообщение о командной базе</translation>
+        </message>
+        <message>
+            <source>Now: the team database “{name}” on {server}.</source>
+            <translation>Сейчас: командная база «{name}» на сервере {server}.</translation>
+        </message>
+        <message>
+            <source>Now: the team database {address}.</source>
+            <translation>Сейчас: командная база {address}.</translation>
+        </message>
+        <message>
+            <source>Now: this computer's own history, not shared.</source>
+            <translation>Сейчас: своя история на этом компьютере, коллеги её не видят.</translation>
+        </message>
+        <message>
+            <source>This applies when you restart Call Companion.</source>
+            <translation>Изменение вступит в силу после перезапуска Call Companion.</translation>
+        </message>
+        <message>
+            <source>The clipboard holds no postgresql:// address: copy the whole address your admin sent, or fill in the fields.</source>
+            <translation>В буфере обмена нет адреса postgresql://. Скопируйте целиком адрес, который прислал администратор, или заполните поля.</translation>
+        </message>
+        <message>
+            <source>Filled in from the address. Now test the connection.</source>
+            <translation>Поля заполнены по адресу. Теперь проверьте подключение.</translation>
+        </message>
+        <message>
+            <source>Enter the server's name or address (your admin sends it).</source>
+            <translation>Введите имя или адрес сервера (его присылает администратор).</translation>
+        </message>
+        <message>
+            <source>Enter the database's name (your admin sends it).</source>
+            <translation>Введите имя базы данных (его присылает администратор).</translation>
+        </message>
+        <message>
+            <source>This address is too long to use.</source>
+            <translation>Этот адрес слишком длинный.</translation>
+        </message>
+        <message>
+            <source>Saved. Restart Call Companion to go back to this computer's own history (tray icon → Quit, then start it again). The team's history stays on the server.</source>
+            <translation>Сохранено. Перезапустите Call Companion, чтобы вернуться к своей истории на этом компьютере (значок в трее → «Выход», затем запустите его снова). История команды остаётся на сервере.</translation>
+        </message>
+        <message>
+            <source>Connecting to {server}…</source>
+            <translation>Подключение к {server}…</translation>
+        </message>
+        <message>
+            <source>Saved. Restart Call Companion to switch to the team database (tray icon → Quit, then start it again). Until then, your softphone's calls go to the team database without a card here.</source>
+            <translation>Сохранено. Перезапустите Call Companion, чтобы перейти на командную базу (значок в трее → «Выход», затем запустите его снова). До перезапуска звонки из софтфона записываются в командную базу, но их карточка здесь не открывается.</translation>
+        </message>
+        <message>
+            <source>Not changed: {why}</source>
+            <translation>Не изменено: {why}</translation>
+        </message>
+    </context>
+    <context>
         <name>ToLogView</name>
         <message>
             <source>Calls to log</source>
@@ -1949,7 +2129,7 @@ became a deal</source>
         <name>argparse</name>
         <message>
             <source>usage: </source>
-            <extracomment>commands that only read: they never create a database file argparse's own words (usage, headings, its error messages), in the context lupdate files them under; argparse looks them up through its module's ``_``/``ngettext`` at the time it speaks</extracomment>
+            <extracomment>commands that only read: they never create a database file what works with the team database away: cards from this computer's last knowledge, outcomes kept in its outbox (companion.offline) argparse's own words (usage, headings, its error messages), in the context lupdate files them under; argparse looks them up through its module's ``_``/``ngettext`` at the time it speaks</extracomment>
             <translation>использование: </translation>
         </message>
         <message>
@@ -2267,12 +2447,16 @@ became a deal</source>
             <translation>что есть в базе и какие звонки ещё не отмечены</translation>
         </message>
         <message>
-            <source>back up the database to FILE, or restore it from a backup FILE</source>
-            <translation>сделать резервную копию базы в ФАЙЛ или восстановить её из ФАЙЛА</translation>
+            <source>back up the database to FILE, restore it from a backup FILE, or copy it into a team database (migrate-to URL)</source>
+            <translation>сделать резервную копию базы в ФАЙЛ, восстановить её из ФАЙЛА копии или скопировать её в командную базу (migrate-to URL)</translation>
         </message>
         <message>
-            <source>backup or restore</source>
-            <translation>backup — копия, restore — восстановление</translation>
+            <source>backup, restore or migrate-to</source>
+            <translation>backup — копия, restore — восстановление, migrate-to — перенос в другую базу</translation>
+        </message>
+        <message>
+            <source>the backup file; for migrate-to, the team database (postgresql://user:password@host:5432/name) or another database file</source>
+            <translation>файл резервной копии; для migrate-to — командная база (postgresql://user:password@host:5432/name) или другой файл базы</translation>
         </message>
         <message>
             <source>database file or URL (default: $COMPANION_DB, then the data folder)</source>
@@ -2315,6 +2499,10 @@ became a deal</source>
             <translation>Звонок завершён, длительность {s} с.</translation>
         </message>
         <message>
+            <source>Saved on this computer: the team database cannot be reached. It is sent when the server is back ({n} waiting; the window sends them, or the next log).</source>
+            <translation>Сохранено на этом компьютере: командная база недоступна. Запись отправится, когда сервер снова будет доступен (ждут отправки: {n}; их отправит окно или следующая команда log).</translation>
+        </message>
+        <message>
             <source>Calls are exported to CSV only; name the file .csv.</source>
             <translation>Звонки выгружаются только в CSV; дайте файлу расширение .csv.</translation>
         </message>
@@ -2345,6 +2533,18 @@ became a deal</source>
         <message>
             <source>Restored {db} from {file}.</source>
             <translation>{db} восстановлена из {file}.</translation>
+        </message>
+        <message>
+            <source>db migrate-to copies a database file into URL; {db} is a team database already.</source>
+            <translation>db migrate-to копирует файл базы в URL, а {db} — уже командная база.</translation>
+        </message>
+        <message>
+            <source>Copied {db} into {target}. New: contacts {contacts}, numbers {numbers}, calls {calls}, callbacks {callbacks}.</source>
+            <translation>{db} скопирована в {target}. Добавлено контактов: {contacts}, номеров: {numbers}, звонков: {calls}, обратных звонков: {callbacks}.</translation>
+        </message>
+        <message>
+            <source>Already there: contacts {contacts}, numbers {numbers}, calls {calls}, callbacks {callbacks}; rows completed: {filled}; duplicates joined: {joined}.</source>
+            <translation>Уже были в базе — контактов: {contacts}, номеров: {numbers}, звонков: {calls}, обратных звонков: {callbacks}; дополнено записей: {filled}; объединено дублей: {joined}.</translation>
         </message>
         <message>
             <source>(no name)</source>
@@ -2455,7 +2655,7 @@ became a deal</source>
         <name>desk</name>
         <message>
             <source>Several people share this number: choose who this is first.</source>
-            <extracomment>an incoming call within this long after the rep's own unanswered try is "calling back"</extracomment>
+            <extracomment>the outcomes that prove a status (interested, callback → prospect; deal → client) an incoming call within this long after the rep's own unanswered try is "calling back" how far the reps' computers' clocks may differ: undo counts the calls logged since this long before the one it takes back as "logged since" (a colleague's at the same moment)</extracomment>
             <translation>Этим номером пользуются несколько человек: сначала выберите, кто это.</translation>
         </message>
         <message>
@@ -2521,6 +2721,18 @@ became a deal</source>
         <message>
             <source>Callback due {when}</source>
             <translation>Обратный звонок назначен на {when}</translation>
+        </message>
+        <message>
+            <source>They are calling about the callback {rep} owes them (due {when})</source>
+            <translation>Они звонят сами — им обещан обратный звонок от коллеги ({rep}, до {when})</translation>
+        </message>
+        <message>
+            <source>{rep} owes them a callback, overdue since {when}</source>
+            <translation>Обратный звонок от коллеги ({rep}) просрочен с {when}</translation>
+        </message>
+        <message>
+            <source>{rep} owes them a callback (due {when})</source>
+            <translation>Обратный звонок от коллеги ({rep}) назначен на {when}</translation>
         </message>
         <message>
             <source>You called them at {when}, no answer: they are calling back.</source>
@@ -2595,6 +2807,10 @@ became a deal</source>
             <translation>Перезвона {id} нет.</translation>
         </message>
         <message>
+            <source>{rep} owes this callback: only they can change it.</source>
+            <translation>Этот обратный звонок обещал коллега: изменить его может только {rep}.</translation>
+        </message>
+        <message>
             <source>That callback is already done.</source>
             <translation>Этот перезвон уже выполнен.</translation>
         </message>
@@ -2616,6 +2832,7 @@ became a deal</source>
         </message>
         <message>
             <source>Unknown direction {value!r}: use in or out.</source>
+            <extracomment>a status's rank in SQL: ``CASE status WHEN 'person' THEN 0 WHEN 'prospect' THEN 1 WHEN 'client' THEN 2 ELSE -1 END`` (a value that is none of them ranks below them all) PostgreSQL advisory locks ``(UID_LOCK, hashtext(uid))``: logs of the same uid take turns</extracomment>
             <translation>Неизвестное направление {value!r}: укажите in или out.</translation>
         </message>
         <message>
@@ -3026,6 +3243,46 @@ became a deal</source>
         </message>
     </context>
     <context>
+        <name>merge</name>
+        <message>
+            <source>Nothing was copied into {target} ({why}).</source>
+            <extracomment>the order rows are copied in: every reference points to a table copied before it rows per IN (...) query on the target how often the progress callback hears of it (rows) the PostgreSQL advisory lock ("CCmp" "copy") a copy holds for its transaction: two reps migrating into one team database at the same moment take turns, each seeing the other's rows new rows in the target the same row was in the target already the same as another source row copied just before (two records of one person, …) of the matched: rows of the target whose empty fields were filled in</extracomment>
+            <translation>В {target} ничего не скопировано ({why}).</translation>
+        </message>
+        <message>
+            <source>{db} is a folder, not a database file.</source>
+            <translation>{db} — папка, а не файл базы.</translation>
+        </message>
+        <message>
+            <source>{db}: there is no database to copy yet.</source>
+            <translation>{db}: копировать пока нечего — базы ещё нет.</translation>
+        </message>
+        <message>
+            <source>cannot read {db}: {why}.</source>
+            <translation>Не удаётся прочитать {db}: {why}.</translation>
+        </message>
+        <message>
+            <source>{db} is not a Call Companion database.</source>
+            <translation>{db} — не база Call Companion.</translation>
+        </message>
+        <message>
+            <source>{db} was written by a newer Call Companion (schema {version}, this version knows {known}); update the app to copy it.</source>
+            <translation>База {db} записана более новой версией Call Companion (схема {version}, эта версия знает {known}); обновите приложение, чтобы её скопировать.</translation>
+        </message>
+        <message>
+            <source>{db} has an older schema ({version}); open it once with this version, then copy it.</source>
+            <translation>У базы {db} старая схема ({version}): откройте её один раз в этой версии, затем скопируйте.</translation>
+        </message>
+        <message>
+            <source>{db} cannot be read ({why}).</source>
+            <translation>Не удаётся прочитать {db} ({why}).</translation>
+        </message>
+        <message>
+            <source>{target} is the database being copied; name another one.</source>
+            <translation>{target} — это и есть копируемая база; укажите другую.</translation>
+        </message>
+    </context>
+    <context>
         <name>method</name>
         <message>
             <source>Incoming · first-time caller</source>
@@ -3154,6 +3411,141 @@ became a deal</source>
         <message>
             <source>Worked with us before</source>
             <translation>Уже работали с нами</translation>
+        </message>
+    </context>
+    <context>
+        <name>offline</name>
+        <message>
+            <source>It was sent to the team database already: undo it there, from History.</source>
+            <extracomment>what psycopg2 and peewee say when the server is not there (no SQLSTATE: not the query's fault) True since the last attempt found the server gone, until one reaches it again opens the database again (its migrations) when it was not reachable at the start</extracomment>
+            <translation>Запись уже отправлена в командную базу: отмените её там, на вкладке «История».</translation>
+        </message>
+        <message>
+            <source>Offline: the team database cannot be reached. This is what this computer knew on {when}.</source>
+            <translation>Нет связи: командная база недоступна. Показано то, что этот компьютер знал на {when}.</translation>
+        </message>
+        <message>
+            <source>Offline: the team database cannot be reached, and this computer has not seen this number before. Ask who is calling.</source>
+            <translation>Нет связи: командная база недоступна, а на этом компьютере этот номер раньше не встречался. Спросите, кто звонит.</translation>
+        </message>
+    </context>
+    <context>
+        <name>probe</name>
+        <message>
+            <source>This is not a postgresql:// address. Copy the whole address your admin sent (it starts with postgresql://), or fill in the fields.</source>
+            <translation>Это не адрес postgresql://. Скопируйте целиком адрес, который прислал администратор (он начинается с postgresql://), или заполните поля.</translation>
+        </message>
+        <message>
+            <source>The port in this address is not a number from 1 to 65535.</source>
+            <translation>Порт в этом адресе — не число от 1 до 65535.</translation>
+        </message>
+        <message>
+            <source>The address names no server.</source>
+            <translation>В адресе не указан сервер.</translation>
+        </message>
+        <message>
+            <source>The address names no database.</source>
+            <translation>В адресе не указана база данных.</translation>
+        </message>
+        <message>
+            <source>This copy of Call Companion cannot reach PostgreSQL (its driver is missing).</source>
+            <translation>Эта копия Call Companion не может подключаться к PostgreSQL (не установлен драйвер).</translation>
+        </message>
+        <message>
+            <source>Connected, but the database could not be read: {why}</source>
+            <translation>Подключение установлено, но прочитать базу данных не удалось: {why}</translation>
+        </message>
+        <message>
+            <source>Could not connect: {why}</source>
+            <translation>Не удалось подключиться: {why}</translation>
+        </message>
+        <message>
+            <source>The address has an option the database driver does not know: {why}</source>
+            <translation>В адресе есть параметр, неизвестный драйверу базы данных: {why}</translation>
+        </message>
+        <message>
+            <source>The server did not answer within {seconds} s: check the address and that you are on the office network or VPN.</source>
+            <translation>Сервер не ответил за {seconds} с: проверьте адрес и подключены ли вы к офисной сети или VPN.</translation>
+        </message>
+        <message>
+            <source>No server called {server} was found: check its name and that you are on the office network or VPN.</source>
+            <translation>Сервер {server} не найден: проверьте его имя и подключены ли вы к офисной сети или VPN.</translation>
+        </message>
+        <message>
+            <source>Nothing answers at {server}, port {port}: check the server and the port, and that the database server is running.</source>
+            <translation>{server}, порт {port}, не отвечает: проверьте сервер и порт, а также запущен ли сервер базы данных.</translation>
+        </message>
+        <message>
+            <source>{server} cannot be reached from here: check that you are on the office network or VPN.</source>
+            <translation>Сервер {server} отсюда недоступен: проверьте, подключены ли вы к офисной сети или VPN.</translation>
+        </message>
+        <message>
+            <source>Wrong user name or password.</source>
+            <translation>Неверное имя пользователя или пароль.</translation>
+        </message>
+        <message>
+            <source>The server asks for a password: enter the one your admin gave you.</source>
+            <translation>Сервер требует пароль: введите тот, что дал вам администратор.</translation>
+        </message>
+        <message>
+            <source>There is no database named “{name}” on that server: check the name with your admin.</source>
+            <translation>На этом сервере нет базы данных «{name}»: уточните имя у администратора.</translation>
+        </message>
+        <message>
+            <source>The server does not let this computer in: ask your admin to allow it.</source>
+            <translation>Сервер не пускает этот компьютер: попросите администратора разрешить доступ.</translation>
+        </message>
+        <message>
+            <source>The user {user} may not open the database “{name}”: ask your admin for access.</source>
+            <translation>У пользователя {user} нет права открывать базу данных «{name}»: попросите доступ у администратора.</translation>
+        </message>
+        <message>
+            <source>The server is full right now: try again in a minute, or tell your admin.</source>
+            <translation>Сервер сейчас перегружен подключениями: попробуйте через минуту или сообщите администратору.</translation>
+        </message>
+        <message>
+            <source>Something answers at {server}, port {port}, but it is not a database server: check the port.</source>
+            <translation>{server}, порт {port}, отвечает, но это не сервер базы данных: проверьте порт.</translation>
+        </message>
+        <message>
+            <source>{server} closed the connection at once: check the port, or ask your admin.</source>
+            <translation>Сервер {server} сразу закрыл подключение: проверьте порт или обратитесь к администратору.</translation>
+        </message>
+        <message>
+            <source>Connected. The database is empty, but the user {user} may not create tables in it: ask your admin to allow it.</source>
+            <translation>Подключение установлено. База данных пуста, но у пользователя {user} нет права создавать в ней таблицы: попросите администратора это разрешить.</translation>
+        </message>
+        <message>
+            <source>Connected. The database “{name}” is empty: Call Companion sets it up the first time it opens it.</source>
+            <translation>Подключение установлено. База данных «{name}» пуста: Call Companion подготовит её, когда откроет впервые.</translation>
+        </message>
+        <message>
+            <source>This database holds another program's tables ({tables}). Call Companion does not mix its own in: ask your admin for an empty database.</source>
+            <translation>В этой базе данных таблицы другой программы ({tables}). Call Companion не смешивает с ними свои: попросите у администратора пустую базу данных.</translation>
+        </message>
+        <message>
+            <source>Connected, but the user {user} may not read this database: ask your admin for access.</source>
+            <translation>Подключение установлено, но у пользователя {user} нет права читать эту базу данных: попросите доступ у администратора.</translation>
+        </message>
+        <message>
+            <source>This team database was set up by a newer Call Companion (schema {version}; this one knows {known}): update Call Companion first.</source>
+            <translation>Эта командная база создана более новой версией Call Companion (схема {version}, эта версия знает {known}): сначала обновите Call Companion.</translation>
+        </message>
+        <message>
+            <source>This database has some of Call Companion's tables but not all ({tables} missing): ask your admin to check it.</source>
+            <translation>В этой базе данных есть только часть таблиц Call Companion (нет: {tables}): попросите администратора её проверить.</translation>
+        </message>
+        <message>
+            <source>Connected, but the user {user} may not save calls in this database: ask your admin for the right to write.</source>
+            <translation>Подключение установлено, но у пользователя {user} нет права сохранять звонки в этой базе данных: попросите у администратора право на запись.</translation>
+        </message>
+        <message>
+            <source>Connected. This is a Call Companion team database (schema {version}).</source>
+            <translation>Подключение установлено. Это командная база Call Companion (схема {version}).</translation>
+        </message>
+        <message>
+            <source>This Call Companion will upgrade it to schema {known}: colleagues on an older version will need to update.</source>
+            <translation>Эта версия Call Companion обновит её до схемы {known}: коллегам со старой версией нужно будет обновиться.</translation>
         </message>
     </context>
     <context>

@@ -1,0 +1,289 @@
+"""The team database's desk, for when the network fails: a click is never lost.
+
+:class:`TeamDesk` is the :class:`~companion.desk.Desk` of a team database (PostgreSQL) with an
+:class:`~companion.outbox.Outbox` of this computer's. While the server answers it is the plain
+desk, and it keeps the card of every number it shows as this computer's last knowledge. When the
+server cannot be reached:
+
+- an outcome goes to the outbox (with a uid) and the answer says it waits there;
+- a lookup or a ringing call shows the last card this computer had of the number, marked
+  "offline" with the time it was known (or, for a number it never saw, the card of a stranger,
+  marked the same way); the call itself is logged complete, later;
+- :meth:`TeamDesk.send_waiting` (the window calls it every few seconds while anything waits)
+  sends them in order, exactly once, when the server is back.
+
+No Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from companion.card import CallbackInfo, CallInfo, Card, Logged, Notice
+from companion.config import Settings
+from companion.desk import BadInput, Desk, utc_now
+from companion.i18n import translate, when
+from companion.method import (
+    KIND_TITLES,
+    REMINDERS,
+    Direction,
+    Facts,
+    Kind,
+    Outcome,
+    classify,
+    temperature,
+)
+from companion.outbox import Outbox, replay
+
+#: what psycopg2 and peewee say when the server is not there (no SQLSTATE: not the query's fault)
+_GONE = (
+    "could not connect",
+    "connection refused",
+    "server closed the connection",
+    "connection already closed",
+    "terminating connection",
+    "could not receive data",
+    "could not send data",
+    "no route to host",
+    "network is unreachable",
+    "timeout expired",
+    "connection timed out",
+    "ssl syscall error",
+    "cannot connect to the team database",
+    "name or service not known",
+    "could not translate host name",
+)
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """The error says the team database cannot be reached (not that it refused the change)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(current, "pgcode", None):  # the server answered with an SQLSTATE
+            return False
+        if any(words in str(current).lower() for words in _GONE):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+class TeamDesk(Desk):
+    def __init__(
+        self,
+        settings: Settings,
+        outbox: Outbox,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        reopen: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(settings, clock)
+        self.outbox = outbox
+        #: True since the last attempt found the server gone, until one reaches it again
+        self.offline = reopen is not None
+        #: opens the database again (its migrations) when it was not reachable at the start
+        self._reopen = reopen
+
+    # --- while the server answers, remember; when it does not, recall ------------------------
+
+    def lookup(self, raw: str | None, direction: Direction | str = Direction.IN) -> Card:
+        if self.offline:  # known to be away: no wait for a connect timeout on every card
+            return self._went_offline_card(raw, direction)
+        try:
+            card = super().lookup(raw, direction)
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            return self._went_offline_card(raw, direction)
+        return self._online(card)
+
+    def begin_call(self, raw: str | None, direction: Direction | str) -> Card:
+        if self.offline:
+            return self._went_offline_card(raw, direction)
+        try:
+            card = super().begin_call(raw, direction)
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            return self._went_offline_card(raw, direction)
+        return self._online(card)
+
+    def log(
+        self, raw: str | None, direction: Direction | str, outcome: Outcome | str, **kwargs: Any
+    ) -> Logged:
+        if not self.offline and self.outbox.count():
+            self.send_waiting()  # what waits goes first: the order of the clicks is kept
+        if self.offline or self.outbox.count():
+            return self._queued(raw, direction, outcome, kwargs)
+        if self._reopen is not None and not self._try_reopen():
+            return self._queued(raw, direction, outcome, kwargs)
+        try:
+            logged = super().log(raw, direction, outcome, **kwargs)
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            self._gone()
+            return self._queued(raw, direction, outcome, kwargs)
+        self.offline = False
+        return logged
+
+    def undo(self, logged: Logged) -> None:
+        if not logged.queued:
+            super().undo(logged)
+            return
+        if not self.outbox.withdraw(logged.uid or ""):
+            raise BadInput(
+                translate("offline", "It was sent to the team database already: undo it there, from History.")
+            )
+
+    # the lists beside the card: empty while the server is away (what waits is in the banner)
+
+    def unlogged(self, limit: int = 50) -> list[CallInfo]:
+        return self._or_nothing(lambda: super(TeamDesk, self).unlogged(limit), [])
+
+    def callbacks(self, due_only: bool = False) -> list[CallbackInfo]:
+        return self._or_nothing(lambda: super(TeamDesk, self).callbacks(due_only), [])
+
+    def _or_nothing(self, read: Callable[[], Any], nothing: Any) -> Any:
+        if self.offline:
+            return nothing
+        try:
+            return read()
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            self._gone()
+            return nothing
+
+    # --- the outbox ------------------------------------------------------------------------
+
+    def waiting(self) -> int:
+        """How many outcomes wait to be sent."""
+        return self.outbox.count()
+
+    def check_link(self) -> int:
+        """The window's regular look (off its GUI thread): is the server back? Then send what
+        waits. How many were sent."""
+        if self.offline and self._reopen is None:
+            from companion.store.models import db
+
+            try:
+                db.obj.connect(reuse_if_open=True)
+                db.obj.execute_sql("SELECT 1")
+            except Exception as exc:
+                if not is_unreachable(exc):
+                    raise
+                self._gone()
+                return 0
+            self.offline = False
+        return self.send_waiting()
+
+    def send_waiting(self) -> int:
+        """Send what waits, oldest first; how many went. Quiet while the server is away."""
+        if self._reopen is not None and not self._try_reopen():
+            return 0
+        if not self.outbox.count():
+            self.offline = False
+            return 0
+        # the plain desk's log: an error must reach replay(), not go back into the outbox
+        sent = replay(self.outbox, lambda **kw: Desk.log(self, **kw), is_unreachable)
+        if self.outbox.count():
+            self._gone()
+        else:
+            self.offline = False
+        return sent
+
+    def _try_reopen(self) -> bool:
+        """The database was unreachable at the start: open it (migrations included) now."""
+        assert self._reopen is not None
+        try:
+            self._reopen()
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            self.offline = True
+            return False
+        self._reopen = None
+        self.offline = False
+        return True
+
+    # --- what is said offline -------------------------------------------------------------
+
+    def _online(self, card: Card) -> Card:
+        self.offline = False
+        with contextlib.suppress(OSError, ValueError):  # the cache must never stop a card
+            self.outbox.remember(card)
+        return card
+
+    def _gone(self) -> None:
+        """The connection is broken: drop it, so that the next attempt makes a new one."""
+        from companion.store.models import db
+
+        self.offline = True
+        with contextlib.suppress(Exception):
+            db.obj.close()
+
+    def _went_offline_card(self, raw: str | None, direction: Direction | str) -> Card:
+        self._gone()
+        number = self.parse(raw)
+        direction = Direction(direction) if not isinstance(direction, Direction) else direction
+        now = self.clock()
+        known = self.outbox.recall(number.key, direction.value) if number.key else None
+        if known is not None:
+            card, at = known
+            text = translate(
+                "offline",
+                "Offline: the team database cannot be reached. This is what this computer knew on {when}.",
+            ).format(when=when(at.astimezone()))
+            card = dataclasses.replace(card, number=self._number_info(number, now))
+        else:
+            facts = Facts()
+            kind = classify(direction, facts)
+            card = Card(
+                input=number.input,
+                number=self._number_info(number, now),
+                direction=direction,
+                kind=kind,
+                temperature=temperature(facts),
+                title=translate("method", KIND_TITLES[kind]),
+                reminder=translate("method", REMINDERS[kind]),
+                facts=facts,
+                contact=None,
+            )
+            text = translate(
+                "offline",
+                "Offline: the team database cannot be reached, and this computer has not seen this "
+                "number before. Ask who is calling.",
+            )
+        return dataclasses.replace(card, warnings=(Notice("offline", text), *card.warnings), call_id=None)
+
+    def _queued(
+        self, raw: str | None, direction: Direction | str, outcome: Outcome | str, kwargs: dict[str, Any]
+    ) -> Logged:
+        at = kwargs.get("at") or self.clock()
+        arguments = {"raw": raw, "direction": direction, "outcome": outcome, **kwargs, "at": at}
+        uid = self.outbox.put(arguments, kwargs.get("uid"))
+        number = self.parse(raw)
+        direction = Direction(direction) if not isinstance(direction, Direction) else direction
+        known = self.outbox.recall(number.key, direction.value) if number.key else None
+        card = known[0] if known else None
+        kind = card.kind if card else classify(direction, Facts())
+        call = CallInfo(
+            id=kwargs.get("call_id") or 0,
+            at=at,
+            direction=direction,
+            rep=self.rep,
+            kind=Kind(kwargs["kind"]) if kwargs.get("kind") else kind,
+            kind_auto=kind,
+            temperature=card.temperature if card else temperature(Facts()),
+            outcome=Outcome(outcome).value if not isinstance(outcome, Outcome) else outcome.value,
+            note=kwargs.get("note", ""),
+            number=number.e164 or number.input,
+            contact_name=card.contact.display_name if card and card.contact else "",
+        )
+        return Logged(call=call, status_before=None, status_after=None, queued=True, uid=uid)
