@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import Case, DatabaseError, Expression, IntegrityError, PostgresqlDatabase, Select, fn
 
-from companion import numbers
+from companion import i18n, numbers
 from companion.card import (
     CallbackChoice,
     CallbackInfo,
@@ -379,9 +379,9 @@ class Desk:
                 yield Notice(
                     "outside_hours",
                     text.format(
-                        time=outside.strftime("%H:%M"),
-                        start=start.strftime("%H:%M"),
-                        end=end.strftime("%H:%M"),
+                        time=i18n.clock(outside),
+                        start=i18n.clock(start),
+                        end=i18n.clock(end),
                     ),
                 )
 
@@ -400,7 +400,7 @@ class Desk:
         if contact is not None and contact.referred_by.strip():
             yield translate("desk", "Recommended by {name}.").format(name=contact.referred_by.strip())
         if callback is not None:
-            when = _local(callback.due).strftime("%d.%m %H:%M")
+            when = i18n.when(_local(callback.due), year=False)
             if direction is Direction.IN and not promised_now:
                 text = translate(
                     "desk", "They are calling about the callback you owe them (due {when})"
@@ -412,7 +412,7 @@ class Desk:
             yield text + (f": {callback.promise}" if callback.promise else ".")
         for theirs in owed:  # a colleague's promise: theirs to keep, but the person waits for it
             due = _from_db(theirs.due)
-            when = _local(due).strftime("%d.%m %H:%M")
+            when = i18n.when(_local(due), year=False)
             if direction is Direction.IN and callback is None:
                 text = translate("desk", "They are calling about the callback {rep} owes them (due {when})")
             elif due <= now:
@@ -436,11 +436,11 @@ class Desk:
             if tried is not None and (not logged or tried is logged[0] or tried.at >= logged[0].at):
                 yield translate(
                     "desk", "You called them at {when}, no answer: they are calling back."
-                ).format(when=_local(tried.at).strftime("%d.%m %H:%M"))
+                ).format(when=i18n.when(_local(tried.at), year=False))
         if logged:
             last = logged[0]
             yield translate("desk", "Last call: {when}, {outcome} ({rep}).").format(
-                when=_local(last.at).strftime("%d.%m.%Y %H:%M"),
+                when=i18n.when(_local(last.at)),
                 outcome=translate("method", OUTCOME_NAMES[Outcome(last.outcome)]),
                 rep=last.rep,
             )
@@ -450,7 +450,7 @@ class Desk:
             )
             if other is not None:
                 yield translate("desk", "{rep} on your team spoke with them on {when}.").format(
-                    rep=other.rep, when=_local(other.at).strftime("%d.%m.%Y")
+                    rep=other.rep, when=i18n.day(_local(other.at))
                 )
 
     # --- recording -------------------------------------------------------------------
