@@ -263,7 +263,10 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--db",
         default=default,
-        help=translate("cli", "database file or URL (default: $COMPANION_DB, then the data folder)"),
+        help=translate(
+            "cli",
+            "database file or URL (default: $COMPANION_DB, then the team database in Settings, then the data folder)",
+        ),
     )
     parser.add_argument(
         "--region", default=default, help=translate("cli", "default region for national numbers, e.g. RU, US")

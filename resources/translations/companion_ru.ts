@@ -2459,8 +2459,8 @@ became a deal</source>
             <translation>файл резервной копии; для migrate-to — командная база (postgresql://user:password@host:5432/name) или другой файл базы</translation>
         </message>
         <message>
-            <source>database file or URL (default: $COMPANION_DB, then the data folder)</source>
-            <translation>файл базы или URL (по умолчанию $COMPANION_DB, затем папка данных)</translation>
+            <source>database file or URL (default: $COMPANION_DB, then the team database in Settings, then the data folder)</source>
+            <translation>файл базы или URL (по умолчанию $COMPANION_DB, затем командная база из настроек, затем папка данных)</translation>
         </message>
         <message>
             <source>default region for national numbers, e.g. RU, US</source>
