@@ -265,7 +265,8 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
         default=default,
         help=translate(
             "cli",
-            "database file or URL (default: $COMPANION_DB, then the team database in Settings, then the data folder)",
+            "database file or URL (default: $COMPANION_DB, then the team database in Settings, "
+            "then the data folder)",
         ),
     )
     parser.add_argument(
