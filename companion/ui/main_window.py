@@ -674,13 +674,13 @@ class MainWindow(QMainWindow):
         waiting = self.desk.waiting() if hasattr(self.desk, "waiting") else 0
         if offline:
             text = self.tr(
-                "Offline: the team database cannot be reached. %n outcome(s) waiting to be sent; "
-                "cards show what this computer last knew.",
+                "Offline: the team database cannot be reached. Outcomes waiting to be sent: %n. "
+                "Cards show what this computer last knew.",
                 "",
                 waiting,
             )
         elif waiting:
-            text = self.tr("Sending %n waiting outcome(s) to the team database…", "", waiting)
+            text = self.tr("Sending the waiting outcomes to the team database: %n…", "", waiting)
         else:
             text = ""
         self.link_banner.setText(text)

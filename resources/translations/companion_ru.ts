@@ -1474,19 +1474,19 @@ You can also type or paste a number above.</source>
             <translation>Не удаётся импортировать {file}</translation>
         </message>
         <message numerus="yes">
-            <source>Offline: the team database cannot be reached. %n outcome(s) waiting to be sent; cards show what this computer last knew.</source>
+            <source>Offline: the team database cannot be reached. Outcomes waiting to be sent: %n. Cards show what this computer last knew.</source>
             <translation>
-                <numerusform>Нет связи: командная база недоступна. %n итог звонка ждёт отправки; карточки показывают то, что знал этот компьютер.</numerusform>
-                <numerusform>Нет связи: командная база недоступна. %n итога звонков ждут отправки; карточки показывают то, что знал этот компьютер.</numerusform>
-                <numerusform>Нет связи: командная база недоступна. %n итогов звонков ждут отправки; карточки показывают то, что знал этот компьютер.</numerusform>
+                <numerusform>Нет связи: командная база недоступна. Итогов звонков ждут отправки: %n. Карточки показывают то, что знал этот компьютер.</numerusform>
+                <numerusform>Нет связи: командная база недоступна. Итогов звонков ждут отправки: %n. Карточки показывают то, что знал этот компьютер.</numerusform>
+                <numerusform>Нет связи: командная база недоступна. Итогов звонков ждут отправки: %n. Карточки показывают то, что знал этот компьютер.</numerusform>
             </translation>
         </message>
         <message numerus="yes">
-            <source>Sending %n waiting outcome(s) to the team database…</source>
+            <source>Sending the waiting outcomes to the team database: %n…</source>
             <translation>
-                <numerusform>Отправляем в командную базу %n ожидающий итог…</numerusform>
-                <numerusform>Отправляем в командную базу %n ожидающих итога…</numerusform>
-                <numerusform>Отправляем в командную базу %n ожидающих итогов…</numerusform>
+                <numerusform>Отправляем ожидающие итоги звонков в командную базу: %n…</numerusform>
+                <numerusform>Отправляем ожидающие итоги звонков в командную базу: %n…</numerusform>
+                <numerusform>Отправляем ожидающие итоги звонков в командную базу: %n…</numerusform>
             </translation>
         </message>
         <message>

@@ -64,7 +64,7 @@ def test_a_click_while_the_server_is_away_waits_is_said_and_lands_when_it_is_bac
     logged = window.card.log_outcome(Outcome.TALKED)
     assert logged is not None and logged.queued
     assert window.link_banner.isVisible()
-    assert "Offline" in window.link_banner.text() and "1 outcome" in window.link_banner.text()
+    assert "Offline" in window.link_banner.text() and "waiting to be sent: 1." in window.link_banner.text()
 
     window.check_link()  # still away: it stays, nothing is lost
     qtbot.waitUntil(lambda: window._link_check is None, timeout=10_000)
