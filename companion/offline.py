@@ -92,21 +92,17 @@ class TeamDesk(Desk):
     # --- while the server answers, remember; when it does not, recall ------------------------
 
     def lookup(self, raw: str | None, direction: Direction | str = Direction.IN) -> Card:
+        return self._card_or_last(lambda: super(TeamDesk, self).lookup(raw, direction), raw, direction)
+
+    def begin_call(self, raw: str | None, direction: Direction | str) -> Card:
+        return self._card_or_last(lambda: super(TeamDesk, self).begin_call(raw, direction), raw, direction)
+
+    def _card_or_last(self, read: Callable[[], Card], raw: str | None, direction: Direction | str) -> Card:
+        """The server's card, kept as this computer's last knowledge; offline, that knowledge."""
         if self.offline:  # known to be away: no wait for a connect timeout on every card
             return self._went_offline_card(raw, direction)
         try:
-            card = super().lookup(raw, direction)
-        except Exception as exc:
-            if not is_unreachable(exc):
-                raise
-            return self._went_offline_card(raw, direction)
-        return self._online(card)
-
-    def begin_call(self, raw: str | None, direction: Direction | str) -> Card:
-        if self.offline:
-            return self._went_offline_card(raw, direction)
-        try:
-            card = super().begin_call(raw, direction)
+            card = read()
         except Exception as exc:
             if not is_unreachable(exc):
                 raise
