@@ -16,7 +16,7 @@ from peewee import Case, Expression, fn
 
 from companion import numbers
 from companion.card import ContactInfo
-from companion.desk import BadInput, Desk, contact_info, to_db
+from companion.desk import BadInput, Desk, contact_info, reading, to_db
 from companion.i18n import translate
 from companion.method import Familiarity, Status
 from companion.store import write_transaction
@@ -75,6 +75,7 @@ class Book:
 
     # --- reading ---------------------------------------------------------------------
 
+    @reading
     def search(self, text: str, limit: int = 200) -> list[ContactInfo]:
         """Contacts whose name, company, e-mail or number matches every word of ``text``,
         ordered by name (the company where there is no name; unnamed contacts last)."""
@@ -99,6 +100,7 @@ class Book:
             condition |= Contact.id.in_(owners)
         return condition
 
+    @reading
     def get(self, contact_id: int) -> ContactInfo:
         contact = Contact.get_or_none(Contact.id == contact_id)
         if contact is None:

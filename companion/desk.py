@@ -8,10 +8,12 @@ questions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import Case, DatabaseError, Expression, IntegrityError, PostgresqlDatabase, Select, fn
@@ -80,6 +82,74 @@ def saving() -> Iterator[None]:
         yield
     except DatabaseError as exc:
         raise BadInput(_not_saved(exc)) from exc
+
+
+#: what psycopg2 and peewee say when the server is not there (no SQLSTATE: not the query's fault)
+_GONE = (
+    "could not connect",
+    "connection refused",
+    "server closed the connection",
+    "connection already closed",
+    "terminating connection",
+    "could not receive data",
+    "could not send data",
+    "no route to host",
+    "network is unreachable",
+    "timeout expired",
+    "connection timed out",
+    "ssl syscall error",
+    "cannot connect to the team database",
+    "name or service not known",
+    "could not translate host name",
+)
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """The error says the team database cannot be reached (not that it refused the change)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(current, "pgcode", None):  # the server answered with an SQLSTATE
+            return False
+        if any(words in str(current).lower() for words in _GONE):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def unreachable_text() -> str:
+    return translate(
+        "desk", "The team database cannot be reached: this shows again when it is back (see the top line)."
+    )
+
+
+_R = TypeVar("_R")
+
+
+def reading(method: Callable[..., _R]) -> Callable[..., _R]:
+    """For the reads of the lists beside the card (history, contacts, today), on objects with a
+    ``desk``: a database that cannot be read is a :class:`BadInput` the view shows. While a team
+    desk knows its server is away, it is not even tried (no connect timeout on every refresh)."""
+
+    @functools.wraps(method)
+    def read(self: Any, *args: Any, **kwargs: Any) -> _R:
+        desk = self.desk
+        if getattr(desk, "offline", False):
+            raise BadInput(unreachable_text())
+        try:
+            return method(self, *args, **kwargs)
+        except DatabaseError as exc:
+            if not is_unreachable(exc):
+                raise BadInput(
+                    translate("desk", "Cannot read the database: {why}").format(why=str(exc).strip())
+                ) from exc
+            gone = getattr(desk, "_gone", None)
+            if gone is not None:
+                gone()
+            raise BadInput(unreachable_text()) from exc
+
+    return read
 
 
 def _not_saved(exc: DatabaseError) -> str:

@@ -19,7 +19,7 @@ from peewee import JOIN, Expression, fn
 
 from companion import numbers
 from companion.card import CallInfo
-from companion.desk import Desk, call_info, to_db
+from companion.desk import Desk, call_info, reading, to_db
 from companion.method import INCOMING_KINDS, OUTGOING_KINDS, Direction, Kind, Outcome
 from companion.store.models import Call, Contact, Phone
 from companion.text_search import contains, number_variants, search_terms
@@ -95,6 +95,7 @@ class Journal:
 
     # --- history ---------------------------------------------------------------------
 
+    @reading
     def history(self, filter: HistoryFilter | None = None, limit: int = HISTORY_LIMIT) -> list[CallInfo]:
         """Calls matching ``filter``, newest first, at most ``limit``: one query."""
         filter = filter or HistoryFilter()
@@ -129,6 +130,7 @@ class Journal:
             condition |= Phone.number.contains(variant)
         return condition
 
+    @reading
     def reps(self) -> list[str]:
         """Everyone who has a call in the journal, and the current rep, by name."""
         names = {row.rep for row in Call.select(Call.rep).distinct() if row.rep}
@@ -146,6 +148,7 @@ class Journal:
 
     # --- today -----------------------------------------------------------------------
 
+    @reading
     def today(self, now: datetime | None = None, *, rep: str | None = None, team: bool = False) -> DayStats:
         """Counts for the local calendar day of ``now`` (the desk's clock by default).
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from companion.card import CallbackInfo, CallInfo, Card, Logged, Notice
 from companion.config import Settings
-from companion.desk import BadInput, Desk, utc_now
+from companion.desk import BadInput, Desk, is_unreachable, utc_now
 from companion.i18n import translate, when
 from companion.method import (
     KIND_TITLES,
@@ -38,39 +38,6 @@ from companion.method import (
     temperature,
 )
 from companion.outbox import Outbox, replay
-
-#: what psycopg2 and peewee say when the server is not there (no SQLSTATE: not the query's fault)
-_GONE = (
-    "could not connect",
-    "connection refused",
-    "server closed the connection",
-    "connection already closed",
-    "terminating connection",
-    "could not receive data",
-    "could not send data",
-    "no route to host",
-    "network is unreachable",
-    "timeout expired",
-    "connection timed out",
-    "ssl syscall error",
-    "cannot connect to the team database",
-    "name or service not known",
-    "could not translate host name",
-)
-
-
-def is_unreachable(exc: BaseException) -> bool:
-    """The error says the team database cannot be reached (not that it refused the change)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if getattr(current, "pgcode", None):  # the server answered with an SQLSTATE
-            return False
-        if any(words in str(current).lower() for words in _GONE):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
 
 
 class TeamDesk(Desk):

@@ -409,7 +409,11 @@ class ContactsView(QWidget):
     def run_search(self) -> None:
         self.search_timer.stop()
         self._searched = True
-        found = self.book.search(self.search.text(), limit=SEARCH_LIMIT + 1)
+        try:
+            found = self.book.search(self.search.text(), limit=SEARCH_LIMIT + 1)
+        except BadInput as exc:  # the team database is away: said here, the list left as it was
+            self.count.setText(str(exc))
+            return
         more = len(found) > SEARCH_LIMIT
         self._syncing = True
         try:

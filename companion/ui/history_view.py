@@ -338,9 +338,14 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         """Read the calls again (new calls, a new day, a changed filter)."""
         self._search_timer.stop()
-        self._fill_reps()
         selected = self.selected_call()
-        calls = self.journal.history(self.current_filter())
+        try:
+            self._fill_reps()
+            calls = self.journal.history(self.current_filter())
+        except BadInput as exc:  # the team database is away: said here, the list left as it was
+            self.status.setText(str(exc))
+            self.status.setStyleSheet(f"color: {warning_colour()};")
+            return
         self.limit_reached = len(calls) >= HISTORY_LIMIT
         self.model.set_calls(calls)
         if selected is not None:

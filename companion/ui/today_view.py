@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.desk import BadInput
 from companion.i18n import translate
 from companion.journal import KINDS, DayStats, Journal
 from companion.method import KIND_TITLES, OUTCOME_NAMES, OUTCOMES, Direction, Outcome, kind_temperature
@@ -264,7 +265,11 @@ class TodayView(QWidget):
 
     def refresh(self) -> None:
         """Count the day again (a logged call, a new day, the team switch)."""
-        stats = self.journal.today(team=self.team.isChecked())
+        try:
+            stats = self.journal.today(team=self.team.isChecked())
+        except BadInput as exc:  # the team database is away: said in the heading
+            self.heading.setText(str(exc))
+            return
         self.stats = stats
         day = QLocale().toString(QDate(stats.day), QLocale.FormatType.LongFormat)
         whose = self.tr("the whole team") if stats.rep is None else stats.rep

@@ -2659,6 +2659,15 @@ became a deal</source>
             <translation>Этим номером пользуются несколько человек: сначала выберите, кто это.</translation>
         </message>
         <message>
+            <source>The team database cannot be reached: this shows again when it is back (see the top line).</source>
+            <extracomment>what psycopg2 and peewee say when the server is not there (no SQLSTATE: not the query's fault)</extracomment>
+            <translation>Командная база недоступна: список появится снова, когда связь вернётся (см. строку вверху).</translation>
+        </message>
+        <message>
+            <source>Cannot read the database: {why}</source>
+            <translation>Не удаётся прочитать базу: {why}</translation>
+        </message>
+        <message>
             <source>Not saved: the database is locked by another program; try again.</source>
             <translation>Не сохранено: база данных занята другой программой; попробуйте ещё раз.</translation>
         </message>
@@ -3417,7 +3426,7 @@ became a deal</source>
         <name>offline</name>
         <message>
             <source>It was sent to the team database already: undo it there, from History.</source>
-            <extracomment>what psycopg2 and peewee say when the server is not there (no SQLSTATE: not the query's fault) True since the last attempt found the server gone, until one reaches it again opens the database again (its migrations) when it was not reachable at the start</extracomment>
+            <extracomment>True since the last attempt found the server gone, until one reaches it again opens the database again (its migrations) when it was not reachable at the start</extracomment>
             <translation>Запись уже отправлена в командную базу: отмените её там, на вкладке «История».</translation>
         </message>
         <message>

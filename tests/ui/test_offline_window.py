@@ -75,3 +75,23 @@ def test_a_click_while_the_server_is_away_waits_is_said_and_lands_when_it_is_bac
     qtbot.waitUntil(lambda: window.link_banner.isHidden(), timeout=10_000)
     assert window.desk.waiting() == 0
     assert [(c.direction, c.outcome) for c in Call.select()] == [("in", "talked")]
+
+
+def test_the_lists_beside_the_card_say_the_server_is_away_instead_of_failing(
+    qtbot,
+    team_window: MainWindow,
+    proxy: Proxy,  # type: ignore[no-untyped-def]
+) -> None:
+    window = team_window
+    window.desk.log(IVAN, "in", "talked")
+    window.history.refresh()
+    assert window.history.model.rowCount() == 1
+    proxy.cut()
+    window.card.show_event(IVAN, "in")  # finds the server gone
+    assert window.desk.offline
+    for view in (window.history, window.contacts, window.today):
+        window.tabs.setCurrentWidget(view)  # each refreshes: none may raise
+    assert "cannot be reached" in window.history.status.text()
+    assert window.history.model.rowCount() == 1  # what was read stays
+    assert "cannot be reached" in window.contacts.count.text()
+    assert "cannot be reached" in window.today.heading.text()
