@@ -382,6 +382,11 @@ def _run(args: argparse.Namespace, desk: Desk, out: TextIO, target: str) -> int:
         # a window in its own process shows it: the softphone waits for this one to exit
         if windowed and card.call_id is not None and _start_window(args, card.call_id):
             return 0
+        # the team database is away, so there is no record to show: start the window and hand
+        # it the call itself (it shows the offline card and keeps the outcome)
+        offline = windowed and card.call_id is None and getattr(desk, "offline", False)
+        if offline and _start_window(args, None) and _hand_over_when_up(args):
+            return 0
         _print_card(card, out, as_json=args.json)
     elif command == "answered":
         print(translate("cli", "No window is open: nothing to show."), file=out)
@@ -521,9 +526,21 @@ def _hand_over(args: argparse.Namespace) -> int | None:
     return 0 if reply.ok else _fail(reply.error)
 
 
-def _start_window(args: argparse.Namespace, call_id: int) -> bool:
-    """Start the window in its own process showing this call, and leave it running: the
-    softphone that runs this hook waits for us to exit."""
+def _hand_over_when_up(args: argparse.Namespace, seconds: float = 5.0) -> bool:
+    """Hand the event to a window this hook has just started, once it listens."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _hand_over(args) == 0:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _start_window(args: argparse.Namespace, call_id: int | None) -> bool:
+    """Start the window in its own process (showing this call, if it was recorded), and leave
+    it running: the softphone that runs this hook waits for us to exit."""
     import subprocess
 
     from companion.integrations.dial import detached
@@ -533,7 +550,7 @@ def _start_window(args: argparse.Namespace, call_id: int) -> bool:
         value = getattr(args, option)
         if value:
             argv += [f"--{option}", value]
-    argv += ["window", "--call", str(call_id)]
+    argv += ["window"] if call_id is None else ["window", "--call", str(call_id)]
     try:
         subprocess.Popen(argv, **detached())
     except OSError:

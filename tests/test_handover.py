@@ -355,3 +355,18 @@ def test_a_hook_and_the_window_agree_on_the_team_database_of_the_settings(
     # no history of this computer's own was made (only the team database's outbox, team-….sqlite3)
     made = [p.name for p in (tmp_path / "xdg-data").rglob("*.sqlite3") if not p.name.startswith("team-")]
     assert made == []
+
+
+def test_a_hook_with_no_window_and_the_team_database_away_starts_the_window_with_its_call(
+    env: dict[str, str], trace: Trace
+) -> None:
+    """Nothing to record the call in: the hook starts the window and hands it the call, which
+    shows the offline card (the outcome waits in this computer's outbox)."""
+    away = {**env, "COMPANION_DB": "postgresql://nobody@127.0.0.1:9/calls"}  # a closed port
+    result = hook(away, "incoming", "--", "+74993224685")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # shown in the window, not printed
+    trace.wait_for(
+        lambda line: line.get("e164") == "+74993224685" and line["event"] == "card_painted", "card"
+    )
+    assert trace.count("event_received", kind="incoming") == 1
