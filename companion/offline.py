@@ -21,7 +21,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from companion.card import CallbackInfo, CallInfo, Card, Logged, Notice
 from companion.config import Settings
@@ -38,6 +38,8 @@ from companion.method import (
     temperature,
 )
 from companion.outbox import Outbox, replay
+
+_T = TypeVar("_T")
 
 
 class TeamDesk(Desk):
@@ -69,12 +71,30 @@ class TeamDesk(Desk):
         if self.offline:  # known to be away: no wait for a connect timeout on every card
             return self._went_offline_card(raw, direction)
         try:
-            card = read()
+            card = self._fresh(read)
         except Exception as exc:
             if not is_unreachable(exc):
                 raise
             return self._went_offline_card(raw, direction)
         return self._online(card)
+
+    def _fresh(self, work: Callable[[], _T]) -> _T:
+        """``work``; once more on a new connection when this thread's one was broken (the
+        server came back after a restart or a network cut, which another thread noticed)."""
+        try:
+            return work()
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            self._drop_connection()
+            return work()
+
+    @staticmethod
+    def _drop_connection() -> None:
+        from companion.store.models import db
+
+        with contextlib.suppress(Exception):
+            db.obj.close()
 
     def log(
         self, raw: str | None, direction: Direction | str, outcome: Outcome | str, **kwargs: Any
@@ -86,7 +106,7 @@ class TeamDesk(Desk):
         if self._reopen is not None and not self._try_reopen():
             return self._queued(raw, direction, outcome, kwargs)
         try:
-            logged = super().log(raw, direction, outcome, **kwargs)
+            logged = self._fresh(lambda: super(TeamDesk, self).log(raw, direction, outcome, **kwargs))
         except Exception as exc:
             if not is_unreachable(exc):
                 raise
@@ -184,12 +204,10 @@ class TeamDesk(Desk):
         return card
 
     def _gone(self) -> None:
-        """The connection is broken: drop it, so that the next attempt makes a new one."""
-        from companion.store.models import db
-
+        """The server is away: note it, and drop this thread's connection so that the next
+        attempt makes a new one."""
         self.offline = True
-        with contextlib.suppress(Exception):
-            db.obj.close()
+        self._drop_connection()
 
     def _went_offline_card(self, raw: str | None, direction: Direction | str) -> Card:
         self._gone()

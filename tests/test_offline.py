@@ -137,3 +137,16 @@ def test_only_a_missing_server_counts_as_offline() -> None:
     refused = psycopg2.errors.UniqueViolation("duplicate key")  # the server answered: not offline
     assert not is_unreachable(refused)
     assert not is_unreachable(ValueError("not a number"))
+
+
+def test_a_connection_broken_while_nobody_used_it_is_made_again_not_taken_for_offline(
+    team: TeamDesk, network: tuple[str, Proxy]
+) -> None:
+    _, proxy = network
+    team.log(IVAN, "in", "talked")
+    proxy.cut()  # the line drops while the window is idle...
+    proxy.restore()  # ...and is back before the next call
+    card = team.lookup(IVAN, "in")
+    assert not team.offline and not any(w.code == "offline" for w in card.warnings)
+    assert not team.log(IVAN, "out", "deal").queued
+    assert calls() == [("in", "talked", "me"), ("out", "deal", "me")]
