@@ -2,6 +2,7 @@
 
     python3 -m pip install -e ".[package]" && python3 packaging/build.py
     python3 packaging/build.py --smoke-only   # check an existing bundle again
+    python3 packaging/build.py --out DIR      # build/ and dist/ in DIR (the test suite does)
 
 Steps, all into ``build/`` (scratch) and ``dist/`` (the result), never into the source tree:
 
@@ -224,12 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke-only", action="store_true", help="only check the bundle already in dist/")
     parser.add_argument("--no-smoke", action="store_true", help="build without the smoke test")
+    parser.add_argument("--out", help="put build/ and dist/ in this folder (default: the repository)")
     args = parser.parse_args(argv)
+    if args.out:
+        global BUILD, DIST
+        BUILD, DIST = Path(args.out).resolve() / "build", Path(args.out).resolve() / "dist"
+    os.environ["COMPANION_BUILD_DIR"] = str(BUILD)  # where the spec finds what was written
     if not args.smoke_only:
         started = time.monotonic()
         step("translations (pyside6-lrelease)")
         for qm in translations():
-            print(f"    {qm.relative_to(ROOT)}")
+            print(f"    {qm}")
         step("icons (tools/icons.py)")
         icons()
         step("metadata (version info, installer script, desktop entry)")
@@ -238,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         pyinstaller()
         if sys.platform.startswith("linux"):
             linux_extras()
-        print(f"    built {program().relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
+        print(f"    built {program()} in {time.monotonic() - started:.0f} s")
     if args.no_smoke:
         return 0
     step("smoke test of the frozen program")

@@ -6,7 +6,8 @@ run as root, so as root the server runs as the ``postgres`` user (Debian's packa
 
 ``COMPANION_TEST_POSTGRES``:
 - unset: start a server from the installed binaries (``initdb``/``pg_ctl`` on PATH or in
-  ``/usr/lib/postgresql/*/bin``); none installed is an error that says how to get them;
+  ``/usr/lib/postgresql/*/bin``); none installed: as root with apt (CI), the OS's ``postgresql``
+  package is installed first; otherwise an error says how to get them;
 - ``postgresql://user@host:port/dbname``: use that server instead (databases are made on it);
 - ``off``: no PostgreSQL; the suites run on SQLite only (say so when you use it).
 """
@@ -31,15 +32,37 @@ class PostgresUnavailableError(RuntimeError):
     pass
 
 
-def _binary(name: str) -> str:
+def _find(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
-        return candidate
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def _install_server() -> None:
+    """The OS's server package, when this machine may install it (root with apt: CI)."""
+    apt = shutil.which("apt-get")
+    if os.geteuid() != 0 or not apt:
+        return
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([apt, "update", "-q"], env=quiet, capture_output=True, check=False, timeout=600)
+    subprocess.run(
+        [apt, "install", "-y", "-q", "postgresql"], env=quiet, capture_output=True, check=False, timeout=900
+    )
+
+
+def _binary(name: str) -> str:
+    found = _find(name)
+    if found is None:
+        _install_server()
+        found = _find(name)
+    if found:
+        return found
     raise PostgresUnavailableError(
         f"PostgreSQL's {name} is not installed: install the server (Debian: apt-get install "
-        f"postgresql; .ci/run does), or set {ENV}=postgresql://… to use one, or {ENV}=off"
+        f"postgresql; the tests do that themselves as root), or set {ENV}=postgresql://… "
+        f"to use one, or {ENV}=off"
     )
 
 
