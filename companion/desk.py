@@ -16,7 +16,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from peewee import Case, DatabaseError, Expression, IntegrityError, PostgresqlDatabase, Select, fn
+from peewee import (
+    Case,
+    DatabaseError,
+    Expression,
+    IntegrityError,
+    InterfaceError,
+    PostgresqlDatabase,
+    Select,
+    fn,
+)
 
 from companion import i18n, numbers
 from companion.card import (
@@ -80,7 +89,7 @@ def saving() -> Iterator[None]:
     Used as a decorator on every ``Desk`` method that writes."""
     try:
         yield
-    except DatabaseError as exc:
+    except (DatabaseError, InterfaceError) as exc:  # InterfaceError: "connection already closed"
         raise BadInput(_not_saved(exc)) from exc
 
 
@@ -139,7 +148,7 @@ def reading(method: Callable[..., _R]) -> Callable[..., _R]:
             raise BadInput(unreachable_text())
         try:
             return method(self, *args, **kwargs)
-        except DatabaseError as exc:
+        except (DatabaseError, InterfaceError) as exc:
             if not is_unreachable(exc):
                 raise BadInput(
                     translate("desk", "Cannot read the database: {why}").format(why=str(exc).strip())
@@ -152,7 +161,7 @@ def reading(method: Callable[..., _R]) -> Callable[..., _R]:
     return read
 
 
-def _not_saved(exc: DatabaseError) -> str:
+def _not_saved(exc: DatabaseError | InterfaceError) -> str:
     reason = str(exc).strip().rstrip(".")
     text = reason.lower()
     if "locked" in text or "busy" in text:
@@ -636,6 +645,33 @@ class Desk:
                 raise
             return self._replayed(existing)
 
+    def checked_log(
+        self,
+        raw: str | None,
+        direction: Direction | str,
+        outcome: Outcome | str,
+        *,
+        at: datetime | None = None,
+        callback_at: datetime | None = None,
+        promise: str = "",
+        kind: Kind | str | None = None,
+    ) -> tuple[Direction, Outcome, Kind | None, numbers.Number]:
+        """What ``log`` checks before it touches the database (an offline outbox checks the same
+        before it keeps a click): the direction, outcome, kind and number read, or BadInput."""
+        direction = _direction(direction)
+        outcome = _outcome(outcome)
+        override = _kind(kind, direction) if kind else None
+        if callback_at is not None and outcome is not Outcome.CALLBACK:
+            raise BadInput(translate("desk", "A callback time goes only with the outcome callback."))
+        if promise.strip() and outcome is not Outcome.CALLBACK:
+            raise BadInput(translate("desk", "A promise goes only with the outcome callback."))
+        if callback_at is not None and to_db(callback_at) < to_db(at or self.clock()):
+            raise BadInput(translate("desk", "The callback time is before the call."))
+        number = self.parse(raw)
+        if outcome is Outcome.CALLBACK and number.key is None:
+            raise BadInput(translate("desk", "A callback needs a number to call: this one is withheld."))
+        return direction, outcome, override, number
+
     def _log(
         self,
         raw: str | None,
@@ -651,21 +687,12 @@ class Desk:
         call_id: int | None,
         uid: str | None,
     ) -> Logged:
-        direction = _direction(direction)
-        outcome = _outcome(outcome)
-        override = _kind(kind, direction) if kind else None
-        if callback_at is not None and outcome is not Outcome.CALLBACK:
-            raise BadInput(translate("desk", "A callback time goes only with the outcome callback."))
-        if promise.strip() and outcome is not Outcome.CALLBACK:
-            raise BadInput(translate("desk", "A promise goes only with the outcome callback."))
+        direction, outcome, override, number = self.checked_log(
+            raw, direction, outcome, at=at, callback_at=callback_at, promise=promise, kind=kind
+        )
         now = self.clock()
         when = at or now
         due = callback_at or now + timedelta(minutes=self.settings.callback_delay_minutes)
-        if callback_at is not None and to_db(due) < to_db(when):
-            raise BadInput(translate("desk", "The callback time is before the call."))
-        number = self.parse(raw)
-        if outcome is Outcome.CALLBACK and number.key is None:
-            raise BadInput(translate("desk", "A callback needs a number to call: this one is withheld."))
         wanted = due
         if outcome is Outcome.CALLBACK:
             due = self._awake(number, due)

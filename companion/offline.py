@@ -19,27 +19,38 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from companion.card import CallbackInfo, CallInfo, Card, Logged, Notice
 from companion.config import Settings
-from companion.desk import BadInput, Desk, is_unreachable, utc_now
+from companion.desk import BadInput, Desk, _direction, is_unreachable, utc_now
 from companion.i18n import translate, when
 from companion.method import (
     KIND_TITLES,
     REMINDERS,
     Direction,
     Facts,
-    Kind,
     Outcome,
     classify,
     temperature,
 )
 from companion.outbox import Outbox, replay
 
+log = logging.getLogger("companion.offline")
 _T = TypeVar("_T")
+
+#: what an open connection that broke says (as opposed to a new one that could not be made)
+_BROKEN = (
+    "server closed the connection",
+    "connection already closed",
+    "terminating connection",
+    "could not receive data",
+    "could not send data",
+    "ssl syscall error",
+)
 
 
 class TeamDesk(Desk):
@@ -84,7 +95,9 @@ class TeamDesk(Desk):
         try:
             return work()
         except Exception as exc:
-            if not is_unreachable(exc):
+            # only a connection that was open and broke: a server that does not answer a new
+            # connection is not asked twice (a connect timeout waited for once is enough)
+            if not is_unreachable(exc) or not any(w in str(exc).lower() for w in _BROKEN):
                 raise
             self._drop_connection()
             return work()
@@ -101,9 +114,7 @@ class TeamDesk(Desk):
     ) -> Logged:
         if not self.offline and self.outbox.count():
             self.send_waiting()  # what waits goes first: the order of the clicks is kept
-        if self.offline or self.outbox.count():
-            return self._queued(raw, direction, outcome, kwargs)
-        if self._reopen is not None and not self._try_reopen():
+        if self.offline or self.outbox.count():  # (a desk opened offline stays so until check_link)
             return self._queued(raw, direction, outcome, kwargs)
         try:
             logged = self._fresh(lambda: super(TeamDesk, self).log(raw, direction, outcome, **kwargs))
@@ -149,6 +160,10 @@ class TeamDesk(Desk):
         """How many outcomes wait to be sent."""
         return self.outbox.count()
 
+    def refused(self) -> int:
+        """How many sent outcomes the server refused (kept aside in the outbox file)."""
+        return len(self.outbox.refused())
+
     def check_link(self) -> int:
         """The window's regular look (off its GUI thread): is the server back? Then send what
         waits. How many were sent."""
@@ -174,7 +189,10 @@ class TeamDesk(Desk):
             self.offline = False
             return 0
         # the plain desk's log: an error must reach replay(), not go back into the outbox
+        before = len(self.outbox.refused())
         sent = replay(self.outbox, lambda **kw: Desk.log(self, **kw), is_unreachable)
+        for uid, why in self.outbox.refused()[before:]:
+            log.warning("the team database refused outcome %s: %s (kept in %s)", uid, why, self.outbox.path)
         if self.outbox.count():
             self._gone()
         else:
@@ -212,7 +230,7 @@ class TeamDesk(Desk):
     def _went_offline_card(self, raw: str | None, direction: Direction | str) -> Card:
         self._gone()
         number = self.parse(raw)
-        direction = Direction(direction) if not isinstance(direction, Direction) else direction
+        direction = _direction(direction)
         now = self.clock()
         known = self.outbox.recall(number.key, direction.value) if number.key else None
         if known is not None:
@@ -247,10 +265,19 @@ class TeamDesk(Desk):
         self, raw: str | None, direction: Direction | str, outcome: Outcome | str, kwargs: dict[str, Any]
     ) -> Logged:
         at = kwargs.get("at") or self.clock()
-        arguments = {"raw": raw, "direction": direction, "outcome": outcome, **kwargs, "at": at}
+        # checked as log() checks it, before it is kept: a click the server would refuse is
+        # refused now, not after hours in the outbox
+        direction, outcome, override, number = self.checked_log(
+            raw,
+            direction,
+            outcome,
+            at=at,
+            callback_at=kwargs.get("callback_at"),
+            promise=kwargs.get("promise", ""),
+            kind=kwargs.get("kind"),
+        )
+        arguments = {**kwargs, "raw": raw, "direction": direction, "outcome": outcome, "at": at}
         uid = self.outbox.put(arguments, kwargs.get("uid"))
-        number = self.parse(raw)
-        direction = Direction(direction) if not isinstance(direction, Direction) else direction
         known = self.outbox.recall(number.key, direction.value) if number.key else None
         card = known[0] if known else None
         kind = card.kind if card else classify(direction, Facts())
@@ -259,10 +286,10 @@ class TeamDesk(Desk):
             at=at,
             direction=direction,
             rep=self.rep,
-            kind=Kind(kwargs["kind"]) if kwargs.get("kind") else kind,
+            kind=override or kind,
             kind_auto=kind,
             temperature=card.temperature if card else temperature(Facts()),
-            outcome=Outcome(outcome).value if not isinstance(outcome, Outcome) else outcome.value,
+            outcome=outcome.value,
             note=kwargs.get("note", ""),
             number=number.e164 or number.input,
             contact_name=card.contact.display_name if card and card.contact else "",

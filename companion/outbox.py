@@ -40,7 +40,15 @@ CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     uid TEXT NOT NULL UNIQUE,
     payload TEXT NOT NULL,
-    queued_at TEXT NOT NULL
+    queued_at TEXT NOT NULL,
+    -- 1 while a replay is sending it: an undo then is too late
+    sending INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS refused (
+    uid TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    why TEXT NOT NULL,
+    refused_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cards (
     e164 TEXT NOT NULL,
@@ -70,10 +78,11 @@ LOG_FIELDS = (
 def file_for(url: str, folder: Path) -> Path:
     """This computer's outbox for the team database at ``url`` (the password is not part of
     its name: the same server and database with a new password is the same outbox)."""
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
-    identity = f"{parts.hostname}:{parts.port}/{parts.path.lstrip('/')}:{parts.username}"
+    user, name = unquote(parts.username or ""), unquote(parts.path.lstrip("/"))
+    identity = f"{(parts.hostname or '').lower()}:{parts.port or 5432}/{name}:{user}"
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
     return folder / f"team-{digest}.sqlite3"
 
@@ -94,11 +103,12 @@ class Outbox:
             con.executescript(SCHEMA)
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode = wal")
-            con.execute("PRAGMA synchronous = full")  # a queued click survives a power cut
+            # a queued click survives a power cut; the last cards are a cache
+            con.execute("PRAGMA synchronous = full" if durable else "PRAGMA synchronous = normal")
             yield con
         finally:
             con.close()
@@ -129,9 +139,40 @@ class Outbox:
             return int(con.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
 
     def withdraw(self, uid: str) -> bool:
-        """Take back an outcome not sent yet (undo); False when it is gone already."""
+        """Take back an outcome not sent yet (undo); False when it is sent or being sent."""
         with self._connection() as con:
-            return con.execute("DELETE FROM outbox WHERE uid = ?", (uid,)).rowcount > 0
+            return con.execute("DELETE FROM outbox WHERE uid = ? AND sending = 0", (uid,)).rowcount > 0
+
+    def claim(self, seq: int) -> bool:
+        """Mark an outcome as being sent; False when it was withdrawn (or another sender has it)."""
+        with self._connection() as con:
+            return (
+                con.execute("UPDATE outbox SET sending = 1 WHERE seq = ? AND sending = 0", (seq,)).rowcount
+                > 0
+            )
+
+    def release(self, seq: int) -> None:
+        """The send did not reach the server: it waits again (and can be undone again)."""
+        with self._connection() as con:
+            con.execute("UPDATE outbox SET sending = 0 WHERE seq = ?", (seq,))
+
+    def refuse(self, queued: Queued, why: str) -> None:
+        """The server refused it (not a network failure): kept aside with the reason, so that it
+        does not hold up the outcomes after it."""
+        with self._connection() as con:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute(
+                "INSERT OR REPLACE INTO refused (uid, payload, why, refused_at) VALUES (?, ?, ?, ?)",
+                (queued.uid, json.dumps({k: _plain(v) for k, v in queued.arguments.items()}), why,
+                 datetime.now(UTC).isoformat()),
+            )  # fmt: skip
+            con.execute("DELETE FROM outbox WHERE seq = ?", (queued.seq,))
+            con.execute("COMMIT")
+
+    def refused(self) -> list[tuple[str, str]]:
+        """The outcomes the server refused: (uid, why)."""
+        with self._connection() as con:
+            return [(u, w) for u, w in con.execute("SELECT uid, why FROM refused ORDER BY refused_at")]
 
     def sent(self, seq: int) -> None:
         with self._connection() as con:
@@ -143,7 +184,7 @@ class Outbox:
         """Keep ``card`` as this computer's last knowledge of its number."""
         if not card.number.key:
             return
-        with self._connection() as con:
+        with self._connection(durable=False) as con:  # a cache: no fsync on the call's path
             con.execute(
                 "INSERT OR REPLACE INTO cards (e164, direction, card, known_at) VALUES (?, ?, ?, ?)",
                 (
@@ -172,16 +213,20 @@ def replay(outbox: Outbox, log: Callable[..., object], is_offline: Callable[[Bas
     """Send what waits, oldest first, through ``log`` (``Desk.log``); how many were sent.
 
     Stops at the first error that says the server is still unreachable (the rest wait, in
-    order). Any other error is the outcome's own (a number the server refuses): it is raised,
-    and the outcome stays first in the queue for the person to see."""
+    order). Any other error is the outcome's own (the server refuses it): it is kept aside in
+    ``refused`` with the reason, and the ones after it go on."""
     done = 0
     for queued in outbox.pending():
+        if not outbox.claim(queued.seq):  # undone meanwhile, or another sender has it
+            continue
         try:
             log(**queued.arguments, uid=queued.uid)
         except Exception as exc:
             if is_offline(exc):
+                outbox.release(queued.seq)
                 break
-            raise
+            outbox.refuse(queued, str(exc) or type(exc).__name__)
+            continue
         outbox.sent(queued.seq)
         done += 1
     return done

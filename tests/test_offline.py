@@ -12,6 +12,7 @@ import pytest
 
 from companion.cli import main
 from companion.config import Settings
+from companion.desk import BadInput
 from companion.method import Kind
 from companion.offline import TeamDesk, is_unreachable
 from companion.outbox import Outbox
@@ -151,3 +152,17 @@ def test_a_connection_broken_while_nobody_used_it_is_made_again_not_taken_for_of
     assert not team.offline and not any(w.code == "offline" for w in card.warnings)
     assert not team.log(IVAN, "out", "deal").queued
     assert calls() == [("in", "talked", "me"), ("out", "deal", "me")]
+
+
+def test_a_click_the_server_would_refuse_is_refused_offline_too(
+    team: TeamDesk, network: tuple[str, Proxy]
+) -> None:
+    _, proxy = network
+    proxy.cut()
+    team.lookup(IVAN, "in")  # finds the server gone
+    with pytest.raises(BadInput, match="Unknown outcome"):
+        team.log(IVAN, "in", "bogus")
+    with pytest.raises(BadInput, match="only with the outcome callback"):
+        team.log(IVAN, "in", "talked", promise="the price")
+    assert team.waiting() == 0
+    assert team.log(IVAN, "out", "No-Answer").queued  # spelled as the command line allows

@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from companion.desk import Desk
 from companion.outbox import Outbox, file_for, replay
 
@@ -65,16 +63,46 @@ def test_replay_sends_in_order_and_stops_while_the_server_is_away(tmp_path: Path
     assert sent == ["no_answer", "talked", "deal"] and box.count() == 0
 
 
-def test_an_error_of_the_outcome_itself_is_raised_and_the_outcome_stays_first(tmp_path: Path) -> None:
+def test_an_outcome_the_server_refuses_is_kept_aside_and_the_rest_go_on(tmp_path: Path) -> None:
     box = Outbox(tmp_path / "team.sqlite3")
-    box.put({"raw": IVAN, "direction": "out", "outcome": "talked"})
+    bad = box.put({"raw": IVAN, "direction": "out", "outcome": "talked", "note": "refuse me"})
+    box.put({"raw": IVAN, "direction": "out", "outcome": "deal"})
+    sent: list[str] = []
 
-    def refused(**kwargs: Any) -> None:
-        raise ValueError("refused")
+    def log(**kwargs: Any) -> None:
+        if kwargs.get("note") == "refuse me":
+            raise ValueError("the server says no")
+        sent.append(kwargs["outcome"])
 
-    with pytest.raises(ValueError):
-        replay(box, refused, lambda exc: False)
-    assert box.count() == 1
+    assert replay(box, log, lambda exc: False) == 1
+    assert sent == ["deal"] and box.count() == 0
+    assert box.refused() == [(bad, "the server says no")]
+
+
+def test_an_outcome_being_sent_can_no_longer_be_withdrawn(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "team.sqlite3")
+    uid = box.put({"raw": IVAN, "direction": "out", "outcome": "talked"})
+    withdrawn: list[bool] = []
+
+    def log(**kwargs: Any) -> None:
+        withdrawn.append(box.withdraw(uid))  # the person clicks Undo while it is on its way
+
+    assert replay(box, log, lambda exc: False) == 1
+    assert withdrawn == [False] and box.count() == 0
+
+
+def test_an_outcome_withdrawn_before_its_turn_is_not_sent(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "team.sqlite3")
+    first = box.put({"raw": IVAN, "direction": "out", "outcome": "no_answer"})
+    second = box.put({"raw": IVAN, "direction": "out", "outcome": "deal"})
+    sent: list[str] = []
+
+    def log(**kwargs: Any) -> None:
+        if kwargs["uid"] == first:
+            assert box.withdraw(second)  # undone while the first one is being sent
+        sent.append(kwargs["outcome"])
+
+    assert replay(box, log, lambda exc: False) == 1 and sent == ["no_answer"]
 
 
 def test_a_send_that_landed_before_the_line_dropped_is_not_sent_twice(tmp_path: Path) -> None:
@@ -121,4 +149,5 @@ def test_one_outbox_per_team_database_whatever_the_password(tmp_path: Path) -> N
     a = file_for("postgresql://olga:old@db.example:5432/calls", tmp_path)
     assert a == file_for("postgresql://olga:new@db.example:5432/calls", tmp_path)
     assert a != file_for("postgresql://olga:old@db.example:5432/other", tmp_path)
+    assert a == file_for("postgresql://olga@DB.example/calls", tmp_path)  # 5432 is the default port
     assert "old" not in a.name

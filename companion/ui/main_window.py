@@ -683,6 +683,20 @@ class MainWindow(QMainWindow):
             text = self.tr("Sending the waiting outcomes to the team database: %n…", "", waiting)
         else:
             text = ""
+        refused = self.desk.refused() if hasattr(self.desk, "refused") else 0
+        if refused:
+            text = " ".join(
+                t
+                for t in (
+                    text,
+                    self.tr(
+                        "Outcomes the team database refused: %n (kept on this computer; see companion.log).",
+                        "",
+                        refused,
+                    ),
+                )
+                if t
+            )
         self.link_banner.setText(text)
         self.link_banner.setVisible(bool(text))
 

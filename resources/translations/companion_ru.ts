@@ -1489,6 +1489,14 @@ You can also type or paste a number above.</source>
                 <numerusform>Отправляем ожидающие итоги звонков в командную базу: %n…</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>Outcomes the team database refused: %n (kept on this computer; see companion.log).</source>
+            <translation>
+                <numerusform>Итогов, которые командная база не приняла: %n (сохранены на этом компьютере; см. companion.log).</numerusform>
+                <numerusform>Итогов, которые командная база не приняла: %n (сохранены на этом компьютере; см. companion.log).</numerusform>
+                <numerusform>Итогов, которые командная база не приняла: %n (сохранены на этом компьютере; см. companion.log).</numerusform>
+            </translation>
+        </message>
         <message>
             <source>Your name changed</source>
             <translation>Ваше имя изменилось</translation>
@@ -3426,7 +3434,7 @@ became a deal</source>
         <name>offline</name>
         <message>
             <source>It was sent to the team database already: undo it there, from History.</source>
-            <extracomment>True since the last attempt found the server gone, until one reaches it again opens the database again (its migrations) when it was not reachable at the start</extracomment>
+            <extracomment>what an open connection that broke says (as opposed to a new one that could not be made) True since the last attempt found the server gone, until one reaches it again opens the database again (its migrations) when it was not reachable at the start</extracomment>
             <translation>Запись уже отправлена в командную базу: отмените её там, на вкладке «История».</translation>
         </message>
         <message>
