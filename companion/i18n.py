@@ -26,7 +26,7 @@ LANGUAGES = ("en", "ru")
 
 _translate: Any = None
 _keep: list[Any] = []
-_keep_alone: list[Any] = []
+_keep_alone: dict[str, Any] = {}  # one loaded translator per language
 
 
 def source_file(lang: str) -> Path:
@@ -117,10 +117,12 @@ def translator(lang: str) -> Callable[[str, str], str]:
         return lambda context, text: text
     from PySide6.QtCore import QTranslator
 
-    loaded = QTranslator()
-    if not loaded.load(str(qm)):
-        return lambda context, text: text
-    _keep_alone.append(loaded)
+    loaded = _keep_alone.get(lang)
+    if loaded is None:
+        loaded = QTranslator()
+        if not loaded.load(str(qm)):
+            return lambda context, text: text
+        _keep_alone[lang] = loaded
     return lambda context, text: loaded.translate(context, text) or text
 
 

@@ -43,7 +43,7 @@ def _find(name: str) -> str | None:
 def _install_server() -> None:
     """The OS's server package, when this machine may install it (root with apt: CI)."""
     apt = shutil.which("apt-get")
-    if os.geteuid() != 0 or not apt:
+    if getattr(os, "geteuid", lambda: -1)() != 0 or not apt:
         return
     quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([apt, "update", "-q"], env=quiet, capture_output=True, check=False, timeout=600)
@@ -114,7 +114,7 @@ def start() -> Server | None:
     if given:
         return Server(given)
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    as_root = os.geteuid() == 0
+    as_root = getattr(os, "geteuid", lambda: -1)() == 0  # (Windows has no root)
     folder = Path(tempfile.mkdtemp(prefix="companion-pg-"))
     data, sockets = folder / "data", folder / "run"
     sockets.mkdir()
