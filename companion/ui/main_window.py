@@ -674,8 +674,7 @@ class MainWindow(QMainWindow):
         waiting = self.desk.waiting() if hasattr(self.desk, "waiting") else 0
         if offline:
             text = self.tr(
-                "Offline: the team database cannot be reached. Outcomes waiting to be sent: %n. "
-                "Cards show what this computer last knew.",
+                "Offline: the team database cannot be reached. Outcomes waiting to be sent: %n.",
                 "",
                 waiting,
             )

@@ -1474,11 +1474,11 @@ You can also type or paste a number above.</source>
             <translation>Не удаётся импортировать {file}</translation>
         </message>
         <message numerus="yes">
-            <source>Offline: the team database cannot be reached. Outcomes waiting to be sent: %n. Cards show what this computer last knew.</source>
+            <source>Offline: the team database cannot be reached. Outcomes waiting to be sent: %n.</source>
             <translation>
-                <numerusform>Нет связи: командная база недоступна. Итогов звонков ждут отправки: %n. Карточки показывают то, что знал этот компьютер.</numerusform>
-                <numerusform>Нет связи: командная база недоступна. Итогов звонков ждут отправки: %n. Карточки показывают то, что знал этот компьютер.</numerusform>
-                <numerusform>Нет связи: командная база недоступна. Итогов звонков ждут отправки: %n. Карточки показывают то, что знал этот компьютер.</numerusform>
+                <numerusform>Нет связи с командной базой. Ждут отправки итогов: %n.</numerusform>
+                <numerusform>Нет связи с командной базой. Ждут отправки итогов: %n.</numerusform>
+                <numerusform>Нет связи с командной базой. Ждут отправки итогов: %n.</numerusform>
             </translation>
         </message>
         <message numerus="yes">
